@@ -1,0 +1,264 @@
+import type { Condition, Effect, PartnershipDef, ProcessDef, TransitionDef, ValueExpr } from '../engine/definition.ts';
+import { PSEUDO_ROLES } from '../engine/definition.ts';
+import { routesOf, sourceStates } from '../engine/catalogue.ts';
+import type { ConfigProblem, PathSegment, SourceFile } from './source.ts';
+
+/** What the cross-checks need to know of a partnership's forms: their ids and top-level fields. */
+export type FormFields = ReadonlyMap<string, ReadonlySet<string>>;
+
+export interface ProcessSource {
+  source: SourceFile;
+  def: ProcessDef;
+}
+
+export interface PartnershipSource {
+  source: SourceFile;
+  def: PartnershipDef;
+  processes: ProcessSource[];
+  forms: FormFields;
+}
+
+/**
+ * Checks what a schema cannot: that every name a config uses refers to something that exists
+ * (states, roles, forms, fields, deadlines, tasks, conditions, dates, other processes), and that
+ * every state can be reached and can reach an end.
+ */
+export function crossCheck(partnership: PartnershipSource, calendars: ReadonlySet<string>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { def, source } = partnership;
+  const report = (src: SourceFile, path: PathSegment[], message: string) =>
+    problems.push({ file: src.file, line: src.lineOf(path), message });
+
+  if (!calendars.has(def.calendar)) {
+    report(source, ['calendar'], `unknown calendar "${def.calendar}"; calendars: ${[...calendars].join(', ')}`);
+  }
+  reportDuplicates(def.roles.map((r) => r.id), 'role', (i, m) => report(source, ['roles', i, 'id'], m));
+  reportDuplicates(def.statutoryPartners.map((p) => p.id), 'statutory partner', (i, m) => report(source, ['statutoryPartners', i, 'id'], m));
+
+  for (const process of partnership.processes) {
+    const check = new ProcessChecker(partnership, process, (path, message) => report(process.source, path, message));
+    check.all();
+  }
+  return problems;
+}
+
+function reportDuplicates(ids: string[], what: string, report: (index: number, message: string) => void): void {
+  ids.forEach((id, index) => {
+    if (ids.indexOf(id) !== index) report(index, `${what} "${id}" is listed twice`);
+  });
+}
+
+class ProcessChecker {
+  private readonly def: ProcessDef;
+  private readonly roles: Set<string>;
+  private readonly fields: Set<string>;
+
+  constructor(
+    private readonly partnership: PartnershipSource,
+    process: ProcessSource,
+    private readonly report: (path: PathSegment[], message: string) => void,
+  ) {
+    this.def = process.def;
+    this.roles = new Set([...partnership.def.roles.map((r) => r.id), PSEUDO_ROLES.raiser, PSEUDO_ROLES.system]);
+    this.fields = this.formFields();
+  }
+
+  all(): void {
+    const { def } = this;
+    if (!Object.values(def.states).some((s) => s.final)) this.report(['states'], 'no state is final; mark the end states `final: true`');
+    this.transition(def.start, ['start']);
+    const seen = new Map<string, number>();
+    def.events.forEach((event, index) => {
+      const path = ['events', index];
+      if (event.from !== '*') {
+        event.from.forEach((state, i) => {
+          if (!this.stateExists(state, [...path, 'from', i])) return;
+          if (def.states[state]!.final) this.report([...path, 'from', i], `"${event.type}" leaves "${state}", which is final; final states have no events`);
+        });
+      }
+      for (const state of sourceStates(event, def.states)) {
+        const key = `${state} ${event.type}`;
+        if (seen.has(key)) this.report(path, `"${event.type}" is defined twice for state "${state}" (also event #${seen.get(key)! + 1}); merge them`);
+        seen.set(key, index);
+      }
+      this.transition(event, path);
+    });
+    Object.entries(def.states).forEach(([id, state]) => {
+      (state.timers ?? []).forEach((timer, i) => {
+        const path = ['states', id, 'timers', i];
+        const event = def.events.find((e) => e.type === timer.event && sourceStates(e, def.states).includes(id));
+        if (event === undefined) this.report([...path, 'event'], `timer event "${timer.event}" does not leave state "${id}"; add it to the events`);
+        else if (!event.roles.includes(PSEUDO_ROLES.system)) this.report([...path, 'event'], `timer event "${timer.event}" must list the role "system"`);
+        this.value(timer.at, [...path, 'at']);
+      });
+    });
+    Object.entries(def.conditions ?? {}).forEach(([name, condition]) => this.condition(condition, ['conditions', name]));
+    this.conditionCycles();
+    Object.entries(def.deadlines ?? {}).forEach(([id, deadline]) => {
+      this.value(deadline.due, ['deadlines', id, 'due']);
+      if (deadline.satisfiedBy !== undefined) this.field(deadline.satisfiedBy, ['deadlines', id, 'satisfiedBy']);
+    });
+    const log = def.reports?.escalationLog;
+    log?.reason.forEach((f, i) => this.field(f, ['reports', 'escalationLog', 'reason', i]));
+    log?.outcome.forEach((f, i) => this.field(f, ['reports', 'escalationLog', 'outcome', i]));
+    def.reports?.outcomes?.forEach((o, i) => {
+      if (!def.events.some((e) => e.type === o.event)) this.report(['reports', 'outcomes', i, 'event'], `unknown event "${o.event}"`);
+      this.field(o.field, ['reports', 'outcomes', i, 'field']);
+    });
+    this.reachability();
+  }
+
+  private formFields(): Set<string> {
+    const fields = new Set<string>();
+    const transitions: TransitionDef[] = [this.def.start, ...this.def.events];
+    for (const t of transitions) {
+      for (const f of (t.form && this.partnership.forms.get(t.form)) || []) fields.add(f);
+    }
+    return fields;
+  }
+
+  private stateExists(state: string, path: PathSegment[]): boolean {
+    if (this.def.states[state] !== undefined) return true;
+    this.report(path, `unknown state "${state}"; states: ${Object.keys(this.def.states).join(', ')}`);
+    return false;
+  }
+
+  private transition(t: TransitionDef, path: PathSegment[]): void {
+    t.roles.forEach((role, i) => {
+      if (!this.roles.has(role)) this.report([...path, 'roles', i], `unknown role "${role}"; roles of ${this.partnership.def.id}: ${[...this.roles].join(', ')}`);
+    });
+    if (t.form != null && !this.partnership.forms.has(t.form)) {
+      this.report([...path, 'form'], `form "${t.form}" does not exist; add forms/${this.partnership.def.id}/${t.form}.schema.json or fix the id`);
+    }
+    if (t.to !== undefined) this.stateExists(t.to, [...path, 'to']);
+    t.routes?.forEach((route, i) => {
+      this.stateExists(route.to, [...path, 'routes', i, 'to']);
+      const last = i === t.routes!.length - 1;
+      if (last && route.when !== undefined) this.report([...path, 'routes', i], 'the last route must have no `when`: it is where everything else goes');
+      if (!last && route.when === undefined) this.report([...path, 'routes', i], 'only the last route may omit `when`; the routes after it could never be taken');
+      if (route.when !== undefined) this.condition(route.when, [...path, 'routes', i, 'when']);
+    });
+    t.guards?.forEach((guard, i) => this.condition(guard.check, [...path, 'guards', i, 'check']));
+    t.effects?.forEach((effect, i) => this.effect(effect, [...path, 'effects', i]));
+  }
+
+  private effect(effect: Effect, path: PathSegment[]): void {
+    if (effect.when !== undefined) this.condition(effect.when, [...path, 'when']);
+    if ('startDeadline' in effect) {
+      if (this.def.deadlines?.[effect.startDeadline] === undefined) this.report([...path, 'startDeadline'], `unknown deadline "${effect.startDeadline}"; define it under \`deadlines\``);
+    } else if ('createTasks' in effect) {
+      if (this.def.tasks?.[effect.createTasks] === undefined) this.report([...path, 'createTasks'], `unknown task "${effect.createTasks}"; define it under \`tasks\``);
+      if (effect.forEach !== undefined) this.value(effect.forEach, [...path, 'forEach']);
+    } else if ('completeTask' in effect) {
+      if (this.def.tasks?.[effect.completeTask] === undefined) this.report([...path, 'completeTask'], `unknown task "${effect.completeTask}"; define it under \`tasks\``);
+      if (effect.key !== undefined) this.value(effect.key, [...path, 'key']);
+    } else {
+      const { process, state, data } = effect.startCase;
+      const target = this.partnership.processes.find((p) => p.def.id === process);
+      if (target === undefined) this.report([...path, 'startCase', 'process'], `unknown process "${process}" in ${this.partnership.def.id}`);
+      else if (target.def.states[state] === undefined) this.report([...path, 'startCase', 'state'], `process "${process}" has no state "${state}"`);
+      Object.entries(data).forEach(([key, value]) => this.value(value, [...path, 'startCase', 'data', key]));
+    }
+  }
+
+  private field(name: string, path: PathSegment[]): void {
+    const top = name.split('.')[0]!;
+    if (!this.fields.has(top)) this.report(path, `unknown field "${name}": no form of this process has "${top}"`);
+  }
+
+  private condition(condition: Condition, path: PathSegment[]): void {
+    const [key, operand] = Object.entries(condition)[0] as [string, unknown];
+    const here = [...path, key];
+    if (key === 'ref') {
+      if (this.def.conditions?.[operand as string] === undefined) this.report(here, `unknown condition "${String(operand)}"; define it under \`conditions\``);
+    } else if (key === 'all' || key === 'any' || key === 'implies') {
+      (operand as Condition[]).forEach((c, i) => this.condition(c, [...here, i]));
+    } else if (key === 'not') {
+      this.condition(operand as Condition, here);
+    } else if (Array.isArray(operand)) {
+      operand.forEach((v, i) => this.value(v as ValueExpr, [...here, i]));
+    } else {
+      this.value(operand as ValueExpr, here);
+    }
+  }
+
+  private value(value: ValueExpr, path: PathSegment[]): void {
+    if (value === null || typeof value !== 'object') return;
+    const [key, operand] = Object.entries(value)[0] as [string, unknown];
+    const here = [...path, key];
+    switch (key) {
+      case 'field':
+        return this.field(operand as string, here);
+      case 'date':
+        if (this.partnership.def.dates?.[operand as string] === undefined) this.report(here, `unknown date "${String(operand)}"; add it under \`dates\` in the partnership file`);
+        return;
+      case 'deadline':
+        if (this.def.deadlines?.[operand as string] === undefined) this.report(here, `unknown deadline "${String(operand)}"`);
+        return;
+      case 'pluck':
+      case 'sum':
+        return this.value((operand as { from: ValueExpr }).from, [...here, 'from']);
+      case 'earliest':
+      case 'firstPresent':
+      case 'without':
+        return (operand as ValueExpr[]).forEach((v, i) => this.value(v, [...here, i]));
+      case 'workingDaysAfter':
+      case 'workingDaysBefore':
+      case 'calendarDaysAfter':
+      case 'monthsAfter':
+        return this.value((operand as [ValueExpr, number])[0], [...here, 0]);
+      default:
+        return;
+    }
+  }
+
+  private conditionCycles(): void {
+    const named = this.def.conditions ?? {};
+    const refsOf = (c: unknown): string[] =>
+      c !== null && typeof c === 'object'
+        ? Object.entries(c).flatMap(([k, v]) => (k === 'ref' ? [v as string] : refsOf(v)))
+        : [];
+    const visit = (name: string, trail: string[]): void => {
+      if (trail.includes(name)) {
+        this.report(['conditions', name], `condition "${name}" refers to itself through ${[...trail, name].join(' → ')}`);
+        return;
+      }
+      for (const next of refsOf(named[name])) if (named[next] !== undefined) visit(next, [...trail, name]);
+    };
+    for (const name of Object.keys(named)) visit(name, []);
+  }
+
+  /** Every state reachable from the start, and every non-final state able to reach a final one. */
+  private reachability(): void {
+    const { def } = this;
+    const next = new Map<string, Set<string>>(Object.keys(def.states).map((s) => [s, new Set()]));
+    for (const event of def.events) {
+      for (const from of sourceStates(event, def.states)) for (const route of routesOf(event)) next.get(from)?.add(route.to);
+    }
+    const reached = new Set<string>();
+    const queue = routesOf(def.start).map((r) => r.to);
+    while (queue.length > 0) {
+      const state = queue.pop()!;
+      if (reached.has(state) || def.states[state] === undefined) continue;
+      reached.add(state);
+      queue.push(...next.get(state)!);
+    }
+    for (const [id, state] of Object.entries(def.states)) {
+      if (!reached.has(id)) this.report(['states', id], `state "${id}" cannot be reached from the start; add an event that leads to it or remove it`);
+      else if (!state.final && !this.reachesFinal(id, next)) this.report(['states', id], `state "${id}" can never reach a final state; cases would be stuck there`);
+    }
+  }
+
+  private reachesFinal(start: string, next: Map<string, Set<string>>): boolean {
+    const seen = new Set<string>();
+    const queue = [start];
+    while (queue.length > 0) {
+      const state = queue.pop()!;
+      if (seen.has(state)) continue;
+      seen.add(state);
+      if (this.def.states[state]?.final) return true;
+      queue.push(...(next.get(state) ?? []));
+    }
+    return false;
+  }
+}

@@ -1,0 +1,81 @@
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+
+/** One problem in the configuration, printed as `file:line: message`. */
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export type PathSegment = string | number;
+
+/** A parsed config file that can say on which line any part of it stands. */
+export interface SourceFile {
+  file: string;
+  value: unknown;
+  /** The line of the deepest node along `path` that exists (1 when nothing does). */
+  lineOf(path: readonly PathSegment[]): number;
+}
+
+export function formatProblem(problem: ConfigProblem): string {
+  return `${problem.file}:${problem.line}: ${problem.message}`;
+}
+
+/**
+ * Parses YAML or JSON (YAML's superset) keeping positions. JSON files are also read by
+ * JSON.parse first, so a trailing comma that YAML would forgive is still reported.
+ */
+export function parseSource(file: string, text: string): SourceFile | ConfigProblem[] {
+  if (file.endsWith('.json')) {
+    const problem = jsonSyntaxProblem(file, text);
+    if (problem !== undefined) return [problem];
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return doc.errors.map((error) => ({
+      file,
+      line: lineCounter.linePos(error.pos[0]).line,
+      message: `${fileKind(file)} syntax error: ${firstLine(error.message)}`,
+    }));
+  }
+  return { file, value: doc.toJS(), lineOf: (path) => lineOfPath(doc, lineCounter, path) };
+}
+
+function lineOfPath(doc: Document, lineCounter: LineCounter, path: readonly PathSegment[]): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return 1;
+}
+
+function jsonSyntaxProblem(file: string, text: string): ConfigProblem | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    const line = position ? text.slice(0, Number(position[1])).split('\n').length : 1;
+    return { file, line, message: `JSON syntax error: ${firstLine(message)}` };
+  }
+}
+
+function fileKind(file: string): string {
+  return file.endsWith('.json') ? 'JSON' : 'YAML';
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!;
+}
+
+/** Turns a JSON Pointer (`/a/0/b`) into path segments. */
+export function pointerToPath(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}

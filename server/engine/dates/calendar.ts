@@ -1,0 +1,196 @@
+/**
+ * Dates without time zones, and working days over a calendar of bank holidays.
+ * Pure: no clock, no files. The loader reads the calendar YAML and hands the data in.
+ */
+import { Temporal } from '@js-temporal/polyfill';
+import type { IsoDate } from '../definition.ts';
+
+export type { IsoDate } from '../definition.ts';
+
+export interface CalendarData {
+  id: string;
+  name: string;
+  firstYear: number;
+  lastYear: number;
+  holidays: { date: string; name: string }[];
+}
+
+export interface WorkingDayCalendar {
+  readonly id: string;
+  readonly name: string;
+  /** Monday to Friday and not a bank holiday. */
+  isWorkingDay(date: IsoDate | string): boolean;
+  holidayName(date: IsoDate | string): string | undefined;
+  /**
+   * n > 0: the n-th working day after `date`; n < 0: the |n|-th before; 0: `date` itself.
+   * `date` is never counted, so from a Saturday, Monday is day 1.
+   */
+  addWorkingDays(date: IsoDate | string, n: number): IsoDate;
+}
+
+/**
+ * A date the calendar has no holidays for. Guessing would silently move statutory
+ * deadlines, so the engine stops and says which file to extend.
+ */
+export class CalendarRangeError extends Error {
+  readonly code = 'calendar_out_of_range';
+  override readonly name = 'CalendarRangeError';
+  readonly calendarId: string;
+  readonly date: IsoDate;
+  readonly firstYear: number;
+  readonly lastYear: number;
+
+  constructor(calendarId: string, date: IsoDate, firstYear: number, lastYear: number) {
+    super(
+      `The working-day calendar "${calendarId}" covers ${firstYear} to ${lastYear}; ${date} is outside it. ` +
+        `Add that year's bank holidays to workflows/calendars/${calendarId}.yaml.`,
+    );
+    this.calendarId = calendarId;
+    this.date = date;
+    this.firstYear = firstYear;
+    this.lastYear = lastYear;
+  }
+}
+
+export class InvalidDateError extends Error {
+  readonly code = 'invalid_date';
+  override readonly name = 'InvalidDateError';
+  readonly value: string;
+
+  constructor(value: string, expected = 'a date in the form YYYY-MM-DD') {
+    super(`"${value}" is not ${expected}.`);
+    this.value = value;
+  }
+}
+
+// Four-digit years only: Temporal would also accept '+002023-01-05' and '20230105'.
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function toPlain(s: string): Temporal.PlainDate {
+  const m = ISO_DATE.exec(s);
+  if (!m) throw new InvalidDateError(s);
+  try {
+    return Temporal.PlainDate.from(
+      { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) },
+      { overflow: 'reject' },
+    );
+  } catch {
+    throw new InvalidDateError(s, 'a real date');
+  }
+}
+
+function fromPlain(d: Temporal.PlainDate): IsoDate {
+  // Beyond year 9999 Temporal writes '+010000-01-01', which is not an IsoDate.
+  if (d.year < 0 || d.year > 9999) throw new RangeError(`${d.toString()} is beyond the year 9999.`);
+  return d.toString() as IsoDate;
+}
+
+/** Returns `s` as an IsoDate, or throws InvalidDateError (2023-02-29, '2023-1-5'). */
+export function parseIsoDate(s: string): IsoDate {
+  return fromPlain(toPlain(s));
+}
+
+export function isIsoDate(s: unknown): s is IsoDate {
+  if (typeof s !== 'string') return false;
+  try {
+    toPlain(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function addCalendarDays(date: IsoDate | string, n: number): IsoDate {
+  return fromPlain(toPlain(date).add({ days: n }));
+}
+
+/** Temporal clamps to the end of a shorter month: 2019-08-31 + 6 months is 2020-02-29. */
+export function addMonths(date: IsoDate | string, n: number): IsoDate {
+  return fromPlain(toPlain(date).add({ months: n }));
+}
+
+export function compareDates(a: IsoDate | string, b: IsoDate | string): -1 | 0 | 1 {
+  return Temporal.PlainDate.compare(toPlain(a), toPlain(b));
+}
+
+export function earliest(dates: readonly (IsoDate | string)[]): IsoDate {
+  if (dates.length === 0) throw new RangeError('earliest() needs at least one date.');
+  return dates.map(parseIsoDate).reduce((min, d) => (compareDates(d, min) < 0 ? d : min));
+}
+
+/**
+ * The UTC date of a timestamp. A date-time without an offset is refused: it could be
+ * either side of midnight in UTC, and a deadline must not depend on the reader's zone.
+ */
+export function toIsoDate(instantOrIsoDateTime: string): IsoDate {
+  if (ISO_DATE.test(instantOrIsoDateTime)) return parseIsoDate(instantOrIsoDateTime);
+  let instant: Temporal.Instant;
+  try {
+    instant = Temporal.Instant.from(instantOrIsoDateTime);
+  } catch {
+    throw new InvalidDateError(
+      instantOrIsoDateTime,
+      'a date (YYYY-MM-DD) or a date-time with an offset (such as 2020-10-01T10:00:00Z)',
+    );
+  }
+  return fromPlain(instant.toZonedDateTimeISO('UTC').toPlainDate());
+}
+
+/** Checks the data and builds the calendar; throws an Error naming the bad entry. */
+export function createCalendar(data: CalendarData): WorkingDayCalendar {
+  const { id, name, firstYear, lastYear } = data;
+  const where = `Calendar "${id}"`;
+  if (!Number.isInteger(firstYear) || !Number.isInteger(lastYear) || firstYear > lastYear) {
+    throw new Error(`${where}: firstYear (${firstYear}) and lastYear (${lastYear}) must be whole years, first not after last.`);
+  }
+
+  const holidays = new Map<string, string>();
+  for (const h of data.holidays) {
+    let day: Temporal.PlainDate;
+    try {
+      day = toPlain(h.date);
+    } catch (e) {
+      throw new Error(`${where}: holiday "${h.name}": ${(e as Error).message}`);
+    }
+    if (day.year < firstYear || day.year > lastYear) {
+      throw new Error(`${where}: holiday "${h.name}" on ${h.date} is outside ${firstYear} to ${lastYear}.`);
+    }
+    // A weekend entry changes nothing, so it is almost always the nominal date typed in
+    // place of the substitute day, which would leave that Monday counted as working.
+    if (day.dayOfWeek > 5) {
+      throw new Error(`${where}: holiday "${h.name}" on ${h.date} falls at a weekend; list the substitute weekday instead.`);
+    }
+    const clash = holidays.get(h.date);
+    if (clash !== undefined) {
+      throw new Error(`${where}: ${h.date} is listed twice ("${clash}" and "${h.name}").`);
+    }
+    holidays.set(h.date, h.name);
+  }
+
+  // Every date the calendar looks at passes through here, so none is judged without data.
+  const inRange = (day: Temporal.PlainDate): Temporal.PlainDate => {
+    if (day.year < firstYear || day.year > lastYear) {
+      throw new CalendarRangeError(id, fromPlain(day), firstYear, lastYear);
+    }
+    return day;
+  };
+  const working = (day: Temporal.PlainDate): boolean =>
+    inRange(day).dayOfWeek <= 5 && !holidays.has(day.toString());
+
+  return {
+    id,
+    name,
+    isWorkingDay: (date) => working(toPlain(date)),
+    holidayName: (date) => holidays.get(inRange(toPlain(date)).toString()),
+    addWorkingDays(date, n) {
+      if (!Number.isInteger(n)) throw new RangeError(`A number of working days must be whole, not ${n}.`);
+      let day = inRange(toPlain(date));
+      const step = Math.sign(n);
+      for (let left = Math.abs(n); left > 0; ) {
+        day = day.add({ days: step });
+        if (working(day)) left--;
+      }
+      return fromPlain(day);
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The shape of the declarative configuration, as the engine sees it after loading.
+ * `workflows/workflow.schema.json` is the same shape as a JSON Schema for editors and
+ * for the loader; keep the two in step (tests/config/schema.test.ts checks every file).
+ */
+
+/** `YYYY-MM-DD`, a date without a time zone: every rule in the catalogue is about days. */
+export type IsoDate = string & { readonly __brand: 'IsoDate' };
+
+export type Scalar = string | number | boolean | null;
+
+/**
+ * A value computed from the case. A bare scalar is a literal.
+ * `field` reads the case data as it will be after the event (the event's data over the case's).
+ */
+export type ValueExpr =
+  | Scalar
+  | { field: string }
+  | { date: string }
+  | { today: true }
+  | { deadline: string }
+  | { statutoryPartners: true }
+  | { pluck: { from: ValueExpr; key: string; where?: Record<string, Scalar> } }
+  | { sum: { from: ValueExpr; key?: string } }
+  | { without: [ValueExpr, ValueExpr] }
+  | { workingDaysAfter: [ValueExpr, number] }
+  | { workingDaysBefore: [ValueExpr, number] }
+  | { calendarDaysAfter: [ValueExpr, number] }
+  | { monthsAfter: [ValueExpr, number] }
+  | { earliest: ValueExpr[] }
+  | { firstPresent: ValueExpr[] };
+
+/** A declarative condition; guards, routes, effects and named conditions use it. */
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { implies: [Condition, Condition] }
+  | { ref: string }
+  | { isTrue: ValueExpr }
+  | { present: ValueExpr }
+  | { equals: [ValueExpr, ValueExpr] }
+  | { before: [ValueExpr, ValueExpr] }
+  | { onOrBefore: [ValueExpr, ValueExpr] }
+  | { includes: [ValueExpr, ValueExpr] }
+  | { includesAll: [ValueExpr, ValueExpr] };
+
+export interface Guard {
+  id: string;
+  /** Shown to the person whose event it refuses: say what to change. */
+  message: string;
+  check: Condition;
+}
+
+export interface Route {
+  when?: Condition;
+  to: string;
+}
+
+export type Effect =
+  | { startDeadline: string; when?: Condition }
+  | { createTasks: string; forEach?: ValueExpr; when?: Condition }
+  | { completeTask: string; key?: ValueExpr; when?: Condition }
+  | {
+      startCase: {
+        process: string;
+        state: string;
+        relation: string;
+        reverseRelation: string;
+        data: Record<string, ValueExpr>;
+      };
+      when?: Condition;
+    };
+
+export interface StateDef {
+  label: string;
+  description?: string;
+  final?: boolean;
+  /** Events the engine sends by itself once a date has come (durable timers). */
+  timers?: { event: string; at: ValueExpr }[];
+}
+
+export interface TransitionDef {
+  roles: string[];
+  form?: string | null;
+  guards?: Guard[];
+  /** The target; with neither `to` nor `routes` the case stays where it is (a recording event). */
+  to?: string;
+  routes?: Route[];
+  effects?: Effect[];
+}
+
+export interface EventDef extends TransitionDef {
+  type: string;
+  label: string;
+  description?: string;
+  /** State ids, or `"*"` for every non-final state. */
+  from: string[] | '*';
+}
+
+export interface StartDef extends TransitionDef {
+  label?: string;
+}
+
+export interface DeadlineDef {
+  label: string;
+  description?: string;
+  due: ValueExpr;
+  /** The date field that meets it; none for a deadline that only says how long something lasts. */
+  satisfiedBy?: string;
+}
+
+export interface TaskDef {
+  /** `{item}` is replaced by the item, `{itemLabel}` by its label (a statutory partner's name). */
+  label: string;
+}
+
+export interface ReportsDef {
+  escalationLog?: { reason: string[]; outcome: string[] };
+  outcomes?: { event: string; field: string; label?: string }[];
+}
+
+export interface ProcessDef {
+  id: string;
+  title: string;
+  description?: string;
+  version: number;
+  start: StartDef;
+  states: Record<string, StateDef>;
+  events: EventDef[];
+  conditions?: Record<string, Condition>;
+  deadlines?: Record<string, DeadlineDef>;
+  tasks?: Record<string, TaskDef>;
+  reports?: ReportsDef;
+}
+
+export interface StatutoryPartner {
+  id: string;
+  label: string;
+  kind: 'local-authority' | 'health' | 'police';
+}
+
+export interface RoleDef {
+  id: string;
+  label: string;
+  description?: string;
+}
+
+export interface PartnershipDef {
+  id: string;
+  name: string;
+  calendar: string;
+  statutoryPartners: StatutoryPartner[];
+  roles: RoleDef[];
+  dates?: Record<string, string>;
+}
+
+/** Pseudo-roles the engine grants itself: the case's creator, and the engine's own timers. */
+export const PSEUDO_ROLES = { raiser: 'raiser', system: 'system' } as const;

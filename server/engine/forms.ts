@@ -1,0 +1,86 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { FieldProblem } from './errors.ts';
+
+// ajv-formats is CommonJS; under ESM its default export arrives wrapped once more.
+const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+
+export interface FormDef {
+  id: string;
+  schema: Record<string, unknown>;
+  /** Presentation hints for the client (order, widgets); the engine ignores them. */
+  ui: Record<string, unknown> | null;
+}
+
+export interface CompiledForm extends FormDef {
+  /** Validates in place (defaults are filled in) and returns the problems, empty when valid. */
+  validate(data: unknown): FieldProblem[];
+}
+
+/**
+ * One strict Ajv instance per catalogue: schemas compile once at start-up, and a schema
+ * Ajv cannot compile is a configuration error, never a surprise on the first request.
+ */
+export function createFormCompiler(): (form: FormDef) => CompiledForm {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, useDefaults: true, verbose: true });
+  addFormats(ajv);
+  return (form) => {
+    const validator = ajv.compile(form.schema);
+    return { ...form, validate: (data) => (validator(data) ? [] : toFieldProblems(validator)) };
+  };
+}
+
+function toFieldProblems(validator: ValidateFunction): FieldProblem[] {
+  return (validator.errors ?? []).filter((e) => !isCombinatorNoise(e)).map(toFieldProblem);
+}
+
+/** `if`/`anyOf` failures restate the failures beneath them; users need only those. */
+function isCombinatorNoise(error: ErrorObject): boolean {
+  return error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'oneOf';
+}
+
+/** Maps one Ajv error to the API's `{path, message}`, pointing at the field to fix. */
+export function toFieldProblem(error: ErrorObject): FieldProblem {
+  const params = error.params as Record<string, unknown>;
+  const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
+  const title = typeof schema.title === 'string' ? schema.title : undefined;
+  switch (error.keyword) {
+    case 'required': {
+      const field = String(params.missingProperty);
+      const properties = (schema.properties ?? {}) as Record<string, { title?: string }>;
+      const label = properties[field]?.title ?? field;
+      return { path: `${error.instancePath}/${escapePointer(field)}`, message: `${label} is required` };
+    }
+    case 'additionalProperties': {
+      const field = String(params.additionalProperty);
+      return {
+        path: `${error.instancePath}/${escapePointer(field)}`,
+        message: `"${field}" is not a field of this form; remove it`,
+      };
+    }
+    case 'format':
+      return {
+        path: error.instancePath,
+        message:
+          params.format === 'date'
+            ? `${title ?? 'This'} must be a real date written as YYYY-MM-DD`
+            : `${title ?? 'This'} must be a valid ${String(params.format)}`,
+      };
+    case 'enum':
+      return {
+        path: error.instancePath,
+        message: `${title ?? 'This'} must be one of: ${(params.allowedValues as unknown[]).join(', ')}`,
+      };
+    case 'minLength':
+      return {
+        path: error.instancePath,
+        message: params.limit === 1 ? `${title ?? 'This'} must not be empty` : `${title ?? 'This'} ${error.message}`,
+      };
+    default:
+      return { path: error.instancePath, message: `${title ?? 'This field'} ${error.message ?? 'is not valid'}` };
+  }
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+    // Every server test owns its SQLite file and port; files run in parallel on the 2 cores.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
