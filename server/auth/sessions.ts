@@ -1,0 +1,74 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Database } from '../store/sqlite.ts';
+
+export interface Session {
+  username: string;
+  csrfToken: string;
+}
+
+export interface SessionPolicy {
+  /** A session unused this long is over. */
+  idleMs: number;
+  /** A session this old is over, however busy. */
+  absoluteMs: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };
+
+/** Only a hash of the token is stored: a copy of the database does not let anyone sign in. */
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Sessions live in the database, so a restart signs nobody out; they use the real clock, never WORKFLOW_NOW. */
+export class SessionStore {
+  constructor(
+    private readonly db: Database,
+    private readonly policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  async create(username: string): Promise<{ token: string; session: Session }> {
+    const token = randomBytes(32).toString('base64url');
+    const session = { username, csrfToken: randomBytes(32).toString('base64url') };
+    const now = this.nowMs();
+    await this.db.transaction((tx) =>
+      tx.run('INSERT INTO sessions (token_hash, username, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)', [
+        tokenHash(token),
+        username,
+        session.csrfToken,
+        now,
+        now,
+      ]),
+    );
+    return { token, session };
+  }
+
+  async find(token: string): Promise<Session | undefined> {
+    const row = await this.db.reader.get<{ username: string; csrf_token: string; created_at: number; last_seen_at: number }>(
+      'SELECT username, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = ?',
+      [tokenHash(token)],
+    );
+    if (row === undefined) return undefined;
+    const now = this.nowMs();
+    if (now - row.last_seen_at > this.policy.idleMs || now - row.created_at > this.policy.absoluteMs) {
+      await this.destroy(token);
+      return undefined;
+    }
+    // Touch at most once a minute: a write per request would queue behind every transition.
+    if (now - row.last_seen_at > 60_000) {
+      await this.db.transaction((tx) => tx.run('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?', [now, tokenHash(token)]));
+    }
+    return { username: row.username, csrfToken: row.csrf_token };
+  }
+
+  async destroy(token: string): Promise<void> {
+    await this.db.transaction((tx) => tx.run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash(token)]));
+  }
+}
+
+export function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

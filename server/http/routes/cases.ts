@@ -1,0 +1,115 @@
+import { Router } from 'express';
+import type { CaseService } from '../../cases/service.ts';
+import { BadRequestError } from '../../engine/errors.ts';
+import { listCases } from '../../store/cases.ts';
+import type { Database } from '../../store/sqlite.ts';
+import type { Clock } from '../../clock.ts';
+import { authOf, requireCsrf } from '../auth.ts';
+import { isPlainObject, jsonObjectBody } from '../body.ts';
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 200;
+
+/** `POST …/cases` and the case routes under `/api/cases`. */
+export function caseCreationRoutes(service: CaseService): Router {
+  const router = Router();
+  router.post('/:p/processes/:proc/cases', requireCsrf, jsonObjectBody, async (req, res) => {
+    const { data } = req.body as Record<string, unknown>;
+    if (!isPlainObject(data)) throw new BadRequestError('Send {data: {...}} with the start form\'s answers');
+    const { user } = authOf(res);
+    service.process(user, String(req.params.p), String(req.params.proc));
+    res.status(201).json(await service.create(user, String(req.params.p), String(req.params.proc), data));
+  });
+  return router;
+}
+
+export function caseRoutes(service: CaseService, db: Database, clock: Clock): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const { user } = authOf(res);
+    const query = req.query;
+    const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new BadRequestError(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    const text = (name: string) => {
+      const value = query[name];
+      if (value === undefined || value === '') return undefined;
+      if (typeof value !== 'string') throw new BadRequestError(`Give ${name} once`);
+      return value;
+    };
+    const overdue = text('overdue');
+    if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') throw new BadRequestError('overdue must be true or false');
+    const mine = text('mine');
+    const rows = await listCases(db.reader, {
+      partnership: user.partnership,
+      process: text('process'),
+      state: text('state'),
+      overdueOn: overdue === 'true' ? clock.today() : undefined,
+      createdBy: mine === 'true' ? user.username : undefined,
+      limit: limit + 1,
+      after: decodeCursor(text('cursor')),
+    });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    res.json({
+      items: page.map((row) => {
+        const { process } = service.resolve(row);
+        return {
+          id: row.id,
+          partnership: row.partnership,
+          process: row.process,
+          processTitle: process.def.title,
+          state: row.state,
+          stateLabel: process.def.states[row.state]?.label ?? row.state,
+          final: row.final,
+          version: row.version,
+          createdBy: row.createdBy,
+          createdAt: row.createdAt,
+          updatedAt: row.updatedAt,
+          summary: summaryOf(row.data),
+        };
+      }),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(await service.get(authOf(res).user, String(req.params.id)));
+  });
+
+  router.post('/:id/events', requireCsrf, jsonObjectBody, async (req, res) => {
+    const { type, data, expectedVersion } = req.body as Record<string, unknown>;
+    if (typeof type !== 'string' || type === '') throw new BadRequestError('Send "type": the event to send');
+    if (!isPlainObject(data)) throw new BadRequestError('Send "data": an object with the form\'s answers ({} for an event without a form)');
+    if (typeof expectedVersion !== 'number' || !Number.isInteger(expectedVersion)) {
+      throw new BadRequestError('Send "expectedVersion": the version of the case you are looking at');
+    }
+    res.json(await service.sendEvent(authOf(res).user, String(req.params.id), { type, data, expectedVersion }));
+  });
+  return router;
+}
+
+/** A short text to recognise a case by in lists: the first of its usual descriptive fields. */
+function summaryOf(data: Record<string, unknown>): string | null {
+  for (const key of ['title', 'summary']) {
+    const value = data[key];
+    if (typeof value === 'string' && value.trim() !== '') return value.length > 120 ? `${value.slice(0, 117)}…` : value;
+  }
+  return null;
+}
+
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id };
+  } catch {
+    // fall through to the error below
+  }
+  throw new BadRequestError('cursor is not one this server gave out; start again without it');
+}
+

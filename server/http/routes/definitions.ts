@@ -1,0 +1,54 @@
+import { Router } from 'express';
+import type { CaseService } from '../../cases/service.ts';
+import { describeProcess, edgesOf } from '../../engine/describe.ts';
+import { NotFoundError } from '../../engine/errors.ts';
+import { countByState } from '../../store/cases.ts';
+import type { Database } from '../../store/sqlite.ts';
+import type { Clock } from '../../clock.ts';
+import { authOf } from '../auth.ts';
+
+export function definitionRoutes(service: CaseService, db: Database, clock: Clock): Router {
+  const router = Router();
+
+  router.get('/', (_req, res) => {
+    const { user } = authOf(res);
+    const partnership = service.partnership(user, user.partnership);
+    res.json([
+      {
+        id: partnership.def.id,
+        name: partnership.def.name,
+        statutoryPartners: partnership.def.statutoryPartners,
+        roles: partnership.def.roles,
+        processes: [...partnership.processes.values()].map((p) => ({ id: p.def.id, title: p.def.title, version: p.def.version })),
+      },
+    ]);
+  });
+
+  router.get('/:p/processes/:proc', (req, res) => {
+    const { process } = service.process(authOf(res).user, req.params.p, req.params.proc);
+    res.json(describeProcess(process));
+  });
+
+  router.get('/:p/forms/:formId', (req, res) => {
+    const partnership = service.partnership(authOf(res).user, req.params.p);
+    const form = partnership.forms.get(req.params.formId);
+    if (form === undefined) throw new NotFoundError(`${partnership.def.name} has no form "${req.params.formId}"`);
+    res.json({ id: form.id, schema: form.schema, ui: form.ui });
+  });
+
+  router.get('/:p/processes/:proc/graph', async (req, res) => {
+    const { partnership, process } = service.process(authOf(res).user, req.params.p, req.params.proc);
+    const counts = await countByState(db.reader, partnership.def.id, process.def.id, clock.today());
+    res.json({
+      nodes: Object.entries(process.def.states).map(([id, s]) => ({
+        id,
+        label: s.label,
+        final: s.final === true,
+        count: counts.get(id)?.count ?? 0,
+        overdue: counts.get(id)?.overdue ?? 0,
+      })),
+      edges: edgesOf(process),
+    });
+  });
+  return router;
+}

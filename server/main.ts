@@ -1,0 +1,149 @@
+/**
+ * The composition root: configuration, clock, calendar, store, engine and HTTP wired together.
+ * `npm start` runs this file; tests call `startServer` to get a real server on a free port.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { hashPassword } from './auth/passwords.ts';
+import { SessionStore, DEFAULT_SESSION_POLICY, type SessionPolicy } from './auth/sessions.ts';
+import { demoUsers, readUsersFile, userDirectory } from './auth/users.ts';
+import { CaseService } from './cases/service.ts';
+import { fixedClock, systemClock } from './clock.ts';
+import { formatProblem, loadCatalogue } from './config/index.ts';
+import { createApp } from './http/app.ts';
+import { migrate } from './store/migrate.ts';
+import { Database } from './store/sqlite.ts';
+
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const TIMER_CHECK_MS = 60_000;
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  /** `sqlite:PATH`, absolute or relative to the working directory. */
+  databaseUrl?: string;
+  /** WORKFLOW_NOW: fixes "today" (`YYYY-MM-DD` or an ISO date-time). */
+  now?: string;
+  /** Demo users `<partnership>.<role>` with password `demo`. Refused in production. */
+  demo?: boolean;
+  production?: boolean;
+  /** A JSON file of users (see `npm run add-user`); required in production. */
+  usersFile?: string;
+  /** Where `workflows/` and `forms/` are. */
+  root?: string;
+  log?: (line: string) => void;
+  maxFailedLogins?: number;
+  sessionPolicy?: SessionPolicy;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+export function sqlitePath(databaseUrl: string): string {
+  const match = /^sqlite:(?:\/\/)?(.+)$/.exec(databaseUrl);
+  if (match === null) {
+    throw new StartupError(`DATABASE_URL "${databaseUrl}" is not supported yet; use sqlite:PATH (for example sqlite:data/workflows.sqlite)`);
+  }
+  const path = match[1]!;
+  return isAbsolute(path) ? path : resolve(process.cwd(), path);
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? (() => {});
+  const root = options.root ?? PROJECT_ROOT;
+  const loaded = loadCatalogue(root);
+  if (!loaded.ok) {
+    throw new StartupError(`The configuration has ${loaded.problems.length} problem(s):\n${loaded.problems.map(formatProblem).join('\n')}`);
+  }
+  const { catalogue } = loaded;
+  if (options.production && options.demo) throw new StartupError('Demo users are refused in production (NODE_ENV=production)');
+  if (options.production && options.usersFile === undefined) throw new StartupError('In production, USERS_FILE must name the users file; add users with `npm run add-user`');
+  const users = [
+    ...(options.demo ? await demoUsers(catalogue) : []),
+    ...(options.usersFile !== undefined ? readUsersFile(options.usersFile, catalogue) : []),
+  ];
+  const decoyHash = await hashPassword(`decoy-${Math.random()}`);
+
+  const file = sqlitePath(options.databaseUrl ?? `sqlite:${join(root, 'data', 'workflows.sqlite')}`);
+  mkdirSync(dirname(file), { recursive: true });
+  const db = await Database.open(file);
+  await migrate(db);
+  const clock = options.now !== undefined ? fixedClock(options.now) : systemClock;
+  const service = new CaseService(db, catalogue, clock);
+  // Timers that came due while the server was down fire before the first request is answered.
+  const fired = await service.fireDueTimers();
+  if (fired > 0) log(`fired ${fired} timer event(s) that came due while the server was down`);
+
+  const app = createApp({
+    service,
+    db,
+    clock,
+    sessions: new SessionStore(db, options.sessionPolicy ?? DEFAULT_SESSION_POLICY),
+    users: userDirectory(users, decoyHash),
+    clientDir: join(root, 'client', 'dist'),
+    secureCookies: options.production === true,
+    maxFailedLogins: options.maxFailedLogins ?? 10,
+    log,
+  });
+  const server = app.listen(options.port ?? 3000, options.host ?? '127.0.0.1');
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('listening', resolveListen);
+    server.once('error', reject);
+  });
+  const timerCheck = setInterval(() => {
+    service.fireDueTimers().catch((error: unknown) => log(`timer check failed: ${(error as Error).stack ?? String(error)}`));
+  }, TIMER_CHECK_MS);
+  timerCheck.unref();
+
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    async close() {
+      clearInterval(timerCheck);
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await db.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const production = env.NODE_ENV === 'production';
+  const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+  try {
+    const server = await startServer({
+      port: env.PORT === undefined ? 3000 : Number(env.PORT),
+      host: env.HOST ?? '127.0.0.1',
+      databaseUrl: env.DATABASE_URL,
+      now: env.WORKFLOW_NOW,
+      demo: !production,
+      production,
+      usersFile: env.USERS_FILE,
+      log,
+    });
+    const shownUrl = server.url.replace('127.0.0.1', 'localhost');
+    log(`serving the app and API on ${shownUrl} (API description: ${shownUrl}/api/openapi.json)`);
+    if (!production) log('demo mode: every role of every partnership has a user <partnership>.<role>, password "demo" (e.g. merton.statutory-partner)');
+    if (env.WORKFLOW_NOW !== undefined) log(`WORKFLOW_NOW fixes today at ${env.WORKFLOW_NOW}`);
+    const stop = () => {
+      server.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } catch (error) {
+    console.error(error instanceof StartupError ? error.message : error);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await main();
+}
