@@ -23,7 +23,11 @@ export interface PartnershipSource {
  * (states, roles, forms, fields, deadlines, tasks, conditions, dates, other processes), and that
  * every state can be reached and can reach an end.
  */
-export function crossCheck(partnership: PartnershipSource, calendars: ReadonlySet<string>): ConfigProblem[] {
+export function crossCheck(
+  partnership: PartnershipSource,
+  calendars: ReadonlySet<string>,
+  malformed: ReadonlySet<string> = new Set(),
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const { def, source } = partnership;
   const report = (src: SourceFile, path: PathSegment[], message: string) =>
@@ -32,12 +36,20 @@ export function crossCheck(partnership: PartnershipSource, calendars: ReadonlySe
   if (!calendars.has(def.calendar)) {
     report(source, ['calendar'], `unknown calendar "${def.calendar}"; calendars: ${[...calendars].join(', ')}`);
   }
+  def.roles.forEach((role, i) => {
+    if (Object.values(PSEUDO_ROLES).includes(role.id as never)) report(source, ['roles', i, 'id'], `"${role.id}" is the engine's own role name; call this role something else`);
+  });
   reportDuplicates(def.roles.map((r) => r.id), 'role', (i, m) => report(source, ['roles', i, 'id'], m));
   reportDuplicates(def.statutoryPartners.map((p) => p.id), 'statutory partner', (i, m) => report(source, ['statutoryPartners', i, 'id'], m));
 
   for (const process of partnership.processes) {
     const check = new ProcessChecker(partnership, process, (path, message) => report(process.source, path, message));
-    check.all();
+    try {
+      check.all();
+    } catch (error) {
+      // A file that breaks its schema may break the checks' assumptions too; its schema problems are reported already.
+      if (!malformed.has(process.source.file)) throw error;
+    }
   }
   return problems;
 }

@@ -30,12 +30,13 @@ export function loadCatalogue(root: string): LoadResult {
     }
     return parsed;
   };
-  const checked = (path: string, check: SchemaCheck): SourceFile | undefined => {
+  /** The parsed file, or undefined when it is not even YAML; its schema problems are recorded either way. */
+  const checked = (path: string, check: SchemaCheck): { source: SourceFile; valid: boolean } | undefined => {
     const source = readSource(path);
     if (source === undefined) return undefined;
     const found = check(source);
     problems.push(...found);
-    return found.length === 0 ? source : undefined;
+    return { source, valid: found.length === 0 };
   };
 
   const workflowsDir = join(root, 'workflows');
@@ -46,8 +47,8 @@ export function loadCatalogue(root: string): LoadResult {
 
   const calendars = new Map<string, WorkingDayCalendar>();
   for (const path of filesIn(join(workflowsDir, CALENDARS_DIR), '.yaml')) {
-    const source = checked(path, checkCalendar);
-    if (source === undefined) continue;
+    const { source, valid } = checked(path, checkCalendar) ?? {};
+    if (source === undefined || !valid) continue;
     try {
       const calendar = createCalendar(source.value as CalendarData);
       calendars.set(calendar.id, calendar);
@@ -57,22 +58,26 @@ export function loadCatalogue(root: string): LoadResult {
   }
 
   const partnerships: { source: PartnershipSource; forms: Map<string, CompiledForm> }[] = [];
+  const malformed = new Set<string>();
   const compileForm = createFormCompiler();
   for (const dir of dirsIn(workflowsDir).filter((d) => basename(d) !== CALENDARS_DIR)) {
     const id = basename(dir);
     const partnershipPath = join(dir, PARTNERSHIP_FILE);
-    const source = exists(partnershipPath) ? checked(partnershipPath, checkPartnership) : undefined;
     if (!exists(partnershipPath)) {
       problems.push({ file: relative(root, dir), line: 1, message: `missing ${PARTNERSHIP_FILE}: every partnership folder needs one` });
+      continue;
     }
-    if (source === undefined) continue;
+    const { source, valid } = checked(partnershipPath, checkPartnership) ?? {};
+    if (source === undefined || !valid) continue;
     const def = source.value as PartnershipDef;
     if (def.id !== id) problems.push({ file: source.file, line: source.lineOf(['id']), message: `id "${def.id}" must match the folder name "${id}"` });
 
     const processes: ProcessSource[] = [];
     for (const path of filesIn(dir, '.yaml').filter((p) => basename(p) !== PARTNERSHIP_FILE)) {
-      const processSource = checked(path, checkProcess);
+      const { source: processSource, valid: processValid } = checked(path, checkProcess) ?? {};
       if (processSource === undefined) continue;
+      // A file with schema problems is still cross-checked, so one run reports everything it can.
+      if (!processValid) malformed.add(processSource.file);
       const processDef = processSource.value as ProcessDef;
       if (`${processDef.id}.yaml` !== basename(path)) {
         problems.push({ file: processSource.file, line: processSource.lineOf(['id']), message: `id "${processDef.id}" must match the file name (${processDef.id}.yaml)` });
@@ -81,11 +86,16 @@ export function loadCatalogue(root: string): LoadResult {
     }
 
     const forms = loadForms(join(root, 'forms', id), readSource, compileForm, problems);
-    const fields = new Map([...forms].map(([formId, form]) => [formId, topLevelFields(form.schema)]));
+    // A form that failed to load is reported once, not again as "missing" by every event using it.
+    const broken = filesIn(join(root, 'forms', id), FORM_SUFFIX).map((p) => basename(p, FORM_SUFFIX)).filter((f) => !forms.has(f));
+    const fields = new Map([
+      ...broken.map((formId) => [formId, new Set<string>()] as const),
+      ...[...forms].map(([formId, form]) => [formId, topLevelFields(form.schema)] as const),
+    ]);
     partnerships.push({ source: { source, def, processes, forms: fields }, forms });
   }
 
-  for (const { source } of partnerships) problems.push(...crossCheck(source, new Set(calendars.keys())));
+  for (const { source } of partnerships) problems.push(...crossCheck(source, new Set(calendars.keys()), malformed));
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
 
   const compiled = new Map<string, CompiledPartnership>();

@@ -56,10 +56,18 @@ function jsonSyntaxProblem(file: string, text: string): ConfigProblem | undefine
     return undefined;
   } catch (error) {
     const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : 1;
-    return { file, line, message: `JSON syntax error: ${firstLine(message)}` };
+    return { file, line: jsonErrorLine(text, message), message: `JSON syntax error: ${firstLine(message)}` };
   }
+}
+
+/** Node names the position in some messages only; YAML's parser, reading the same text, knows the line. */
+function jsonErrorLine(text: string, message: string): number {
+  const position = /position (\d+)/.exec(message);
+  if (position) return text.slice(0, Number(position[1])).split('\n').length;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const first = doc.errors[0];
+  return first ? lineCounter.linePos(first.pos[0]).line : 1;
 }
 
 function fileKind(file: string): string {

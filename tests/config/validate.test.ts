@@ -1,0 +1,109 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, test } from 'vitest';
+import { loadCatalogue } from '../../server/config/index.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+const copies: string[] = [];
+
+/** A copy of the real configuration to break on purpose. */
+function copyConfig(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'config-'));
+  cpSync(join(ROOT, 'workflows'), join(dir, 'workflows'), { recursive: true });
+  cpSync(join(ROOT, 'forms'), join(dir, 'forms'), { recursive: true });
+  copies.push(dir);
+  return dir;
+}
+
+function edit(path: string, change: (text: string) => string): void {
+  const text = readFileSync(path, 'utf8');
+  const changed = change(text);
+  expect(changed).not.toBe(text);
+  writeFileSync(path, changed);
+}
+
+async function validate(root: string): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/validate.ts'), root], { cwd: ROOT });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, output: e.stdout + e.stderr };
+  }
+}
+
+afterEach(() => {
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const DISPUTE = 'workflows/merton/dispute-resolution.yaml';
+
+function lineOf(root: string, file: string, needle: string): number {
+  return readFileSync(join(root, file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+}
+
+describe('npm run validate', () => {
+  test('the shipped configuration is valid: every file fits its schema, every reference resolves, every state is reachable', async () => {
+    const result = loadCatalogue(ROOT);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    const { code, output } = await validate(ROOT);
+    expect(code).toBe(0);
+    expect(output).toContain('Configuration is valid.');
+  });
+
+  test('an unknown target state is reported with its file and line', async () => {
+    const root = copyConfig();
+    edit(join(root, DISPUTE), (t) => t.replace('to: stage-3-determination', 'to: stage-3-determinaton'));
+    const { code, output } = await validate(root);
+    expect(code).not.toBe(0);
+    expect(output).toContain(`${DISPUTE}:${lineOf(root, DISPUTE, 'to: stage-3-determinaton')}: unknown state "stage-3-determinaton"`);
+  });
+
+  test('a form that does not exist is reported with what to add', async () => {
+    const root = copyConfig();
+    edit(join(root, DISPUTE), (t) => t.replace('form: determination', 'form: determination-v2'));
+    const { code, output } = await validate(root);
+    expect(code).not.toBe(0);
+    expect(output).toContain(`${DISPUTE}:${lineOf(root, DISPUTE, 'form: determination-v2')}: form "determination-v2" does not exist; add forms/merton/determination-v2.schema.json`);
+  });
+
+  test('bad YAML is reported at its line', async () => {
+    const root = copyConfig();
+    edit(join(root, DISPUTE), (t) => t.replace('    label: Record agreement at the partners\' meeting', '    label: [unclosed'));
+    const { code, output } = await validate(root);
+    expect(code).not.toBe(0);
+    expect(output).toMatch(new RegExp(`${DISPUTE}:\\d+: YAML syntax error`));
+  });
+
+  test('bad JSON in a form is reported at its line', async () => {
+    const root = copyConfig();
+    const form = 'forms/merton/withdrawal.schema.json';
+    edit(join(root, form), (t) => t.replace('"required": [', '"required": [,'));
+    const { code, output } = await validate(root);
+    expect(code).not.toBe(0);
+    expect(output).toContain(`${form}:${lineOf(root, form, '"required": [,')}: JSON syntax error`);
+  });
+
+  test('unknown roles, fields, misspelt keys and unreachable states are all reported at once', async () => {
+    const root = copyConfig();
+    edit(join(root, DISPUTE), (t) =>
+      t
+        .replace('roles: [independent-scrutineer]', 'roles: [independent-scrutiner]')
+        .replace('satisfiedBy', 'satisfiedBy')
+        .replace('{ includesAll: [{ field: attendees }', '{ includesAll: [{ field: attendants }')
+        .replace('    description: The dispute was withdrawn', '    descripton: The dispute was withdrawn')
+        .replace('  closed:\n    label: Closed', '  archived:\n    label: Archived\n    final: true\n  closed:\n    label: Closed'),
+    );
+    const { code, output } = await validate(root);
+    expect(code).not.toBe(0);
+    expect(output).toContain('unknown role "independent-scrutiner"');
+    expect(output).toContain('unknown field "attendants"');
+    expect(output).toContain('unknown key "descripton"');
+    expect(output).toContain('state "archived" cannot be reached from the start');
+    expect(output).toMatch(/(\d+) problem\(s\) found/);
+  });
+});
