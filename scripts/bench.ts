@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: what a transition costs, measured in one run and reported as ratios, so the
+ * figures compare across machines. Uses the Merton-style dispute of the shipped configuration:
+ * the first process of the first partnership whose start form needs only a `summary`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadCatalogue } from '../server/config/index.ts';
+import { decideCreate, decideEvent } from '../server/engine/step.ts';
+import type { IsoDate } from '../server/engine/definition.ts';
+import { startServer } from '../server/main.ts';
+import { ApiClient } from '../tests/support/server.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const TODAY = '2020-10-01' as IsoDate;
+
+function time<T>(run: () => T): { result: T; ms: number } {
+  const start = performance.now();
+  const result = run();
+  return { result, ms: performance.now() - start };
+}
+
+async function timeAsync<T>(run: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const start = performance.now();
+  const result = await run();
+  return { result, ms: performance.now() - start };
+}
+
+const load = time(() => loadCatalogue(ROOT));
+if (!load.result.ok) throw new Error('the configuration does not load; run npm run validate');
+const catalogue = load.result.catalogue;
+
+// A process whose start form takes just a summary, and its first event whose form is satisfied by {}.
+const candidates = [...catalogue.partnerships.values()].flatMap((partnership) =>
+  [...partnership.processes.values()].map((workflow) => ({ partnership, workflow })),
+);
+const target = candidates.find(({ partnership, workflow }) => {
+  const form = workflow.def.start.form ? partnership.forms.get(workflow.def.start.form) : undefined;
+  return form !== undefined && form.validate({ summary: 'x' }).length === 0;
+});
+if (target === undefined) throw new Error('no process starts with a summary alone');
+const { partnership, workflow } = target;
+const startRole = workflow.def.start.roles[0]!;
+const actor = { username: `${partnership.def.id}.${startRole}`, roles: [startRole] };
+
+// 1. The pure engine: create + one event that stays or moves, no I/O.
+const created = decideCreate(partnership, workflow, { data: { summary: 'Benchmark' }, actor, today: TODAY });
+const withdraw = [...(workflow.events.get(created.state)?.values() ?? [])].find((e) => e.roles.includes('raiser'));
+if (withdraw === undefined) throw new Error(`no event of ${workflow.def.id} may be sent by the raiser`);
+const engineRuns = 20_000;
+const engine = time(() => {
+  for (let i = 0; i < engineRuns; i++) {
+    const start = decideCreate(partnership, workflow, { data: { summary: `Benchmark ${i}` }, actor, today: TODAY });
+    decideEvent(partnership, workflow, { state: start.state, createdBy: actor.username, data: start.data, deadlines: start.deadlines, tasks: start.tasks }, {
+      type: withdraw.type,
+      data: { reason: 'benchmark' },
+      actor,
+      today: TODAY,
+    });
+  }
+});
+const enginePerSecond = (engineRuns * 2) / (engine.ms / 1000);
+
+// 2. The same transitions over HTTP, each committed to SQLite (WAL, synchronous=FULL) before the answer.
+const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+const server = await startServer({ port: 0, databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, now: TODAY, demo: true });
+const clients = await Promise.all(Array.from({ length: 8 }, () => ApiClient.signIn(server, actor.username)));
+const httpCases = 400;
+const rssBefore = process.memoryUsage().rss;
+const http = await timeAsync(async () => {
+  let next = 0;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (next < httpCases) {
+        next++;
+        const res = await client.createCase(partnership.def.id, workflow.def.id, { summary: `Benchmark ${next}` });
+        if (res.status !== 201) throw new Error(`create failed: ${res.status}`);
+        const moved = await client.sendEvent(res.body.id, withdraw.type, { reason: 'benchmark' }, 1);
+        if (moved.status !== 200) throw new Error(`event failed: ${moved.status}`);
+      }
+    }),
+  );
+});
+const httpPerSecond = (httpCases * 2) / (http.ms / 1000);
+const list = await timeAsync(() => clients[0]!.get('/api/cases?limit=200'));
+const rssAfter = process.memoryUsage().rss;
+await server.close();
+rmSync(dir, { recursive: true, force: true });
+
+const rows = [
+  ['configuration load (all partnerships)', `${load.ms.toFixed(0)} ms`],
+  ['engine decisions per second (pure)', enginePerSecond.toFixed(0)],
+  ['HTTP transitions per second (8 clients, durable commit)', httpPerSecond.toFixed(0)],
+  ['ratio: one durable HTTP transition costs this many engine decisions', (enginePerSecond / httpPerSecond).toFixed(1)],
+  ['list of 200 cases', `${list.ms.toFixed(1)} ms`],
+  ['ratio: list of 200 cases / one HTTP transition', (list.ms / (1000 / httpPerSecond)).toFixed(2)],
+  [`memory growth over ${httpCases} cases (RSS, server in process)`, `${((rssAfter - rssBefore) / 1024 / 1024).toFixed(1)} MiB`],
+];
+console.log(`benchmark: ${partnership.def.id}/${workflow.def.id}, node ${process.version}`);
+for (const [name, value] of rows) console.log(`${name.padEnd(72)} ${value}`);
