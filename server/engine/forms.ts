@@ -1,9 +1,12 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { _, Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import standaloneCodeModule from 'ajv/dist/standalone/index.js';
 import addFormatsModule from 'ajv-formats';
 import type { FieldProblem } from './errors.ts';
 
 // ajv-formats is CommonJS; under ESM its default export arrives wrapped once more.
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+const standaloneCode =
+  (standaloneCodeModule as unknown as { default?: typeof standaloneCodeModule }).default ?? standaloneCodeModule;
 
 export interface FormDef {
   id: string;
@@ -15,6 +18,12 @@ export interface FormDef {
 export interface CompiledForm extends FormDef {
   /** Validates in place (defaults are filled in) and returns the problems, empty when valid. */
   validate(data: unknown): FieldProblem[];
+  /**
+   * The same validator as an ES module, for the browser, whose Content Security Policy forbids the
+   * `new Function` Ajv compiles with: `export default (require) => validate`, where `require` gives the
+   * few Ajv runtime helpers and formats it names (see client/src/forms/validatorRuntime.ts).
+   */
+  browserModule(): string;
 }
 
 /**
@@ -22,12 +31,31 @@ export interface CompiledForm extends FormDef {
  * Ajv cannot compile is a configuration error, never a surprise on the first request.
  */
 export function createFormCompiler(): (form: FormDef) => CompiledForm {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, useDefaults: true, verbose: true });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    useDefaults: true,
+    verbose: true,
+    // Keep each validator's source, and name the formats' module, so it can be served as standalone code.
+    code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+  });
   addFormats(ajv);
   return (form) => {
     const validator = ajv.compile(form.schema);
-    return { ...form, validate: (data) => (validator(data) ? [] : toFieldProblems(validator)) };
+    let browserModule: string | undefined;
+    return {
+      ...form,
+      validate: (data) => (validator(data) ? [] : toFieldProblems(validator)),
+      browserModule: () => (browserModule ??= asFactoryModule(standaloneCode(ajv, validator))),
+    };
   };
+}
+
+/** Wraps Ajv's CommonJS standalone code in an ES module whose caller supplies `require`. */
+function asFactoryModule(commonJs: string): string {
+  return `export default function createValidator(require) {\nconst module = { exports: {} };\nconst exports = module.exports;\n${commonJs}\nreturn module.exports;\n}\n`;
 }
 
 function toFieldProblems(validator: ValidateFunction): FieldProblem[] {

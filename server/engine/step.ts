@@ -286,7 +286,8 @@ function applyTaskEffects(
       const items = effect.forEach === undefined ? [undefined] : toArray(evaluateValue(effect.forEach, env));
       for (const item of items) {
         const id = item === undefined ? effect.createTasks : `${effect.createTasks}-${String(item)}`;
-        tasks.set(id, { id, label: taskLabel(partnership, template, item), done: false });
+        // A task asked for again stays as it is: a letter already written is not owed twice.
+        if (!tasks.has(id)) tasks.set(id, { id, label: taskLabel(partnership, template, item), done: false });
       }
     } else if ('completeTask' in effect) {
       const key = effect.key === undefined ? undefined : evaluateValue(effect.key, env);

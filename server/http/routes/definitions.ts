@@ -36,6 +36,14 @@ export function definitionRoutes(service: CaseService, db: Database, clock: Cloc
     res.json({ id: form.id, schema: form.schema, ui: form.ui });
   });
 
+  // The form's validator as code the browser may run under `script-src 'self'`.
+  router.get('/:p/forms/:formId/validator.js', (req, res) => {
+    const partnership = service.partnership(authOf(res).user, req.params.p);
+    const form = partnership.forms.get(req.params.formId);
+    if (form === undefined) throw new NotFoundError(`${partnership.def.name} has no form "${req.params.formId}"`);
+    res.type('text/javascript').set('Cache-Control', 'private, no-cache').send(form.browserModule());
+  });
+
   router.get('/:p/processes/:proc/graph', async (req, res) => {
     const { partnership, process } = service.process(authOf(res).user, req.params.p, req.params.proc);
     const counts = await countByState(db.reader, partnership.def.id, process.def.id, clock.today());

@@ -1,0 +1,153 @@
+import type {
+  CaseFilters,
+  CaseId,
+  CasePage,
+  CaseRecord,
+  EscalationLogRow,
+  FormDefinition,
+  FormId,
+  PartnershipId,
+  PartnershipSummary,
+  ProcessDefinition,
+  ProcessGraph,
+  ProcessId,
+  Session,
+} from './apiTypes.ts';
+
+/** The error codes of the API contract, plus `network` for a request that got no answer at all. */
+export const ERROR_CODES = {
+  badRequest: 'bad_request',
+  unauthenticated: 'unauthenticated',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  versionConflict: 'version_conflict',
+  eventNotAllowed: 'event_not_allowed',
+  validationFailed: 'validation_failed',
+  guardRejected: 'guard_rejected',
+  network: 'network',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export interface GuardIssue {
+  guard: string;
+  message: string;
+}
+
+/** Every failed request rejects with this: the server's `{error: {code, message, details}}`, kept as data. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode | (string & {});
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** `validation_failed` details: one entry per field, `path` a JSON Pointer. */
+  fieldIssues(): FieldIssue[] {
+    return this.code === ERROR_CODES.validationFailed && Array.isArray(this.details)
+      ? (this.details as FieldIssue[])
+      : [];
+  }
+
+  /** `guard_rejected` details: the workflow's own message for each failed guard. */
+  guardIssues(): GuardIssue[] {
+    return this.code === ERROR_CODES.guardRejected && Array.isArray(this.details)
+      ? (this.details as GuardIssue[])
+      : [];
+  }
+}
+
+const SESSION_URL = '/api/session';
+let csrfToken: string | null = null;
+const unauthenticatedListeners = new Set<() => void>();
+
+/** The session's CSRF token goes on every write; the session module sets it after sign-in. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Lets the session drop its user when any request finds the session gone (expired, signed out elsewhere). */
+export function onUnauthenticated(listener: () => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, ERROR_CODES.network, 'The service could not be reached. Check your connection and try again.');
+  }
+  if (response.status === 204) return undefined as T;
+  const payload: unknown = await response.json().catch(() => null);
+  if (response.ok) return payload as T;
+  const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+  const apiError = new ApiError(
+    response.status,
+    error?.code ?? `http_${response.status}`,
+    error?.message ?? `The service answered ${response.status} ${response.statusText}.`,
+    error?.details,
+  );
+  // The login itself answers 401 for a wrong password; only other 401s mean the session has gone.
+  if (response.status === 401 && url !== SESSION_URL) unauthenticatedListeners.forEach((listener) => listener());
+  throw apiError;
+}
+
+const enc = encodeURIComponent;
+
+function query(params: Record<string, string | number | boolean | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '' && value !== false) search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export function escalationLogUrl(partnership: PartnershipId, from: string, to: string, format?: 'csv'): string {
+  return `/api/partnerships/${enc(partnership)}/escalation-log${query({ from, to, format })}`;
+}
+
+export const api = {
+  signIn: (username: string, password: string) => request<Session>('POST', SESSION_URL, { username, password }),
+  session: () => request<Session>('GET', SESSION_URL),
+  signOut: () => request<void>('DELETE', SESSION_URL),
+
+  partnerships: () => request<PartnershipSummary[]>('GET', '/api/partnerships'),
+  process: (p: PartnershipId, proc: ProcessId) =>
+    request<ProcessDefinition>('GET', `/api/partnerships/${enc(p)}/processes/${enc(proc)}`),
+  graph: (p: PartnershipId, proc: ProcessId) =>
+    request<ProcessGraph>('GET', `/api/partnerships/${enc(p)}/processes/${enc(proc)}/graph`),
+  form: (p: PartnershipId, form: FormId) =>
+    request<FormDefinition>('GET', `/api/partnerships/${enc(p)}/forms/${enc(form)}`),
+
+  cases: (filters: CaseFilters) => request<CasePage>('GET', `/api/cases${query({ ...filters })}`),
+  case: (id: CaseId) => request<CaseRecord>('GET', `/api/cases/${enc(id)}`),
+  startCase: (p: PartnershipId, proc: ProcessId, data: unknown) =>
+    request<CaseRecord>('POST', `/api/partnerships/${enc(p)}/processes/${enc(proc)}/cases`, { data }),
+  sendEvent: (id: CaseId, type: string, data: unknown, expectedVersion: number) =>
+    request<CaseRecord>('POST', `/api/cases/${enc(id)}/events`, { type, data, expectedVersion }),
+
+  escalationLog: (p: PartnershipId, from: string, to: string) =>
+    request<EscalationLogRow[]>('GET', escalationLogUrl(p, from, to)),
+};

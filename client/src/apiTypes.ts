@@ -1,0 +1,173 @@
+/**
+ * The shapes the HTTP API answers with (docs: shared/spec/api.md). The client keeps its own copy
+ * rather than importing the server's, because it may only depend on the server over HTTP.
+ */
+
+export type PartnershipId = string & { readonly __brand: 'PartnershipId' };
+export type ProcessId = string & { readonly __brand: 'ProcessId' };
+export type CaseId = string & { readonly __brand: 'CaseId' };
+export type StateId = string & { readonly __brand: 'StateId' };
+export type FormId = string & { readonly __brand: 'FormId' };
+
+export interface User {
+  username: string;
+  partnership: PartnershipId;
+  roles: string[];
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+export interface PartnershipSummary {
+  id: PartnershipId;
+  name: string;
+  processes: { id: ProcessId; title: string; version: number }[];
+}
+
+export interface StateDefinition {
+  id: StateId;
+  label: string;
+  description?: string;
+  final: boolean;
+}
+
+export interface EventDefinition {
+  type: string;
+  label: string;
+  description?: string;
+  from: StateId[];
+  to: StateId | StateId[];
+  roles: string[];
+  form: FormId | null;
+}
+
+export interface ProcessDefinition {
+  id: ProcessId;
+  title: string;
+  description?: string;
+  version: number;
+  start: { label?: string; roles: string[]; form: FormId | null };
+  states: StateDefinition[];
+  events: EventDefinition[];
+}
+
+export interface ProcessGraph {
+  nodes: { id: StateId; label: string; final: boolean; count: number; overdue: number }[];
+  edges: { from: StateId; to: StateId; event: string }[];
+}
+
+export interface FormUi {
+  order?: string[];
+  widgets?: Record<string, 'textarea' | 'radios' | 'checkboxes' | 'date'>;
+}
+
+export interface FormDefinition {
+  id: FormId;
+  schema: JsonSchema;
+  ui: FormUi | null;
+}
+
+/** The subset of draft 2020-12 the form renderer reads; Ajv reads the rest. */
+export interface JsonSchema {
+  $id?: string;
+  $ref?: string;
+  $defs?: Record<string, JsonSchema>;
+  definitions?: Record<string, JsonSchema>;
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  format?: string;
+  enum?: unknown[];
+  const?: unknown;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  minItems?: number;
+  maxLength?: number;
+  default?: unknown;
+}
+
+export interface CaseSummary {
+  id: CaseId;
+  partnership: PartnershipId;
+  process: ProcessId;
+  state: StateId;
+  stateLabel: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Extras a server may add to list items; used when present. */
+  createdBy?: string;
+  final?: boolean;
+  processTitle?: string;
+  /** A short text to recognise the case by. */
+  summary?: string | null;
+  overdue?: boolean;
+  available?: AvailableEvent[];
+}
+
+export interface CasePage {
+  items: CaseSummary[];
+  nextCursor: string | null;
+}
+
+export interface AvailableEvent {
+  type: string;
+  label: string;
+  form: FormId | null;
+}
+
+export interface Deadline {
+  id: string;
+  label: string;
+  due: string;
+  met: boolean | null;
+  overdue: boolean;
+}
+
+export interface HistoryEntry {
+  seq: number;
+  type: string;
+  from: StateId | null;
+  to: StateId;
+  by: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export interface CaseRecord extends CaseSummary {
+  processVersion: number;
+  /** The state's description; older servers leave it out and the definition has it. */
+  stateDescription?: string | null;
+  final: boolean;
+  data: Record<string, unknown>;
+  deadlines: Deadline[];
+  tasks: { id: string; label: string; done: boolean }[];
+  links: { id: CaseId; process: ProcessId; relation: string }[];
+  available: AvailableEvent[];
+  history: HistoryEntry[];
+}
+
+export interface EscalationLogRow {
+  caseId: CaseId;
+  at: string;
+  by: string;
+  from: StateId | null;
+  to: StateId;
+  event: string;
+  reason: string | null;
+  outcome: string | null;
+}
+
+export interface CaseFilters {
+  process?: string;
+  state?: string;
+  overdue?: boolean;
+  cursor?: string;
+  limit?: number;
+}

@@ -1,0 +1,241 @@
+import { useMachine } from '@xstate/react';
+import type { ValidateFunction } from 'ajv';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { FormProvider, useForm, type Resolver } from 'react-hook-form';
+import { fromPromise } from 'xstate';
+import type { FormDefinition, FormId, PartnershipId } from '../apiTypes.ts';
+import { ErrorSummary, type SummaryItem } from '../components/ErrorSummary.tsx';
+import { Loaded } from '../components/Loaded.tsx';
+import { NotificationBanner } from '../components/NotificationBanner.tsx';
+import { PageHeading } from '../components/PageHeading.tsx';
+import { Link } from '../router.tsx';
+import { useUser } from '../session.tsx';
+import { useResource } from '../useResource.ts';
+import { Answer } from './Answer.tsx';
+import { deleteDraft, loadDraft, saveDraft } from './drafts.ts';
+import { loadForm, validatorUrl } from './formDefinitions.ts';
+import { describeFields, fieldId, type Field } from './fields.ts';
+import { formFlowMachine } from './formFlowMachine.ts';
+import { toData, toFormValues, type FormValues } from './formValues.ts';
+import { FieldView } from './SchemaFields.tsx';
+import { ajvErrorsToFieldErrors, listErrors, loadValidator, pointerToPath } from './validation.ts';
+
+export interface GuidedFormProps<R> {
+  partnership: PartnershipId;
+  formId: FormId | null;
+  /** What is being done, e.g. the event's label: the questions page's heading. */
+  title: string;
+  caption: string;
+  /** What the draft belongs to within this user's drafts, e.g. a case and an event. */
+  draftSubject: string;
+  submitLabel: string;
+  cancelHref: string;
+  /** Shown above the check of a form-less event, to say what sending it does. */
+  confirmation?: ReactNode;
+  submit(data: Record<string, unknown>): Promise<R>;
+  onDone(result: R): void;
+  /** Called when the case changed under the form: the page fetches it again. */
+  onConflict?(): void;
+}
+
+const DRAFT_DELAY_MS = 400;
+
+/** A form, its "check your answers" page and the sending, for any form the API describes. */
+export function GuidedForm<R>(props: GuidedFormProps<R>) {
+  const { partnership, formId } = props;
+  const [form] = useResource(
+    async () =>
+      formId
+        ? { definition: await loadForm(partnership, formId), validate: await loadValidator(validatorUrl(partnership, formId)) }
+        : { definition: null, validate: null },
+    `${partnership}/${formId}`,
+  );
+  return (
+    <Loaded resource={form} page>
+      {({ definition, validate }) => <FormFlow {...props} definition={definition} validate={validate} />}
+    </Loaded>
+  );
+}
+
+function FormFlow<R>({
+  definition,
+  title,
+  caption,
+  draftSubject,
+  submitLabel,
+  cancelHref,
+  confirmation,
+  submit,
+  onDone,
+  onConflict,
+  validate,
+}: GuidedFormProps<R> & { definition: FormDefinition | null; validate: ValidateFunction | null }) {
+  const user = useUser();
+  const fields = useMemo(
+    () => (definition ? describeFields(definition.schema, definition.schema, definition.ui) : []),
+    [definition],
+  );
+  const [restored] = useState(() => (definition ? loadDraft<FormValues>(user.username, draftSubject) : null));
+
+  const resolver: Resolver<FormValues, unknown, Record<string, unknown>> = (values) => {
+    const data = toData(fields, values);
+    if (validate && !validate(data)) return { values: {}, errors: ajvErrorsToFieldErrors(validate.errors ?? [], fields) };
+    return { values: data, errors: {} };
+  };
+  const methods = useForm<FormValues, unknown, Record<string, unknown>>({
+    defaultValues: { ...toFormValues(fields, undefined), ...restored?.values },
+    resolver,
+    shouldFocusError: false,
+  });
+
+  // Drafts follow the typing, a little behind it, so a reload or lost session keeps the answers.
+  useEffect(() => {
+    if (!definition) return undefined;
+    let timer: number | undefined;
+    const subscription = methods.watch((values) => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => saveDraft(user.username, draftSubject, values), DRAFT_DELAY_MS);
+    });
+    return () => {
+      window.clearTimeout(timer);
+      subscription.unsubscribe();
+    };
+  }, [methods, definition, user.username, draftSubject]);
+
+  const submitRef = useRef(submit);
+  submitRef.current = submit;
+  const result = useRef<R | undefined>(undefined);
+  const machine = useMemo(
+    () =>
+      formFlowMachine.provide({
+        actors: {
+          submit: fromPromise<unknown, { data: Record<string, unknown> }>(async ({ input }) => {
+            result.current = await submitRef.current(input.data);
+            return result.current;
+          }),
+        },
+      }),
+    [],
+  );
+  const [state, send] = useMachine(machine, { input: { hasForm: definition !== null } });
+  const { error, data, focusPath } = state.context;
+  // Each step after the first is a new view within the same page: its heading takes focus, unless an
+  // error summary or banner that must be read first does.
+  const firstStep = useRef(state.value);
+  const moved = useRef(false);
+  if (state.value !== firstStep.current) moved.current = true;
+
+  useEffect(() => {
+    if (state.value === 'done') {
+      deleteDraft(user.username, draftSubject);
+      onDone(result.current as R);
+    }
+    if (state.value === 'conflict') onConflict?.();
+  }, [state.value]); // Only entering a state matters; the page's callbacks may change identity meanwhile.
+
+  // The server's refusals about the answers go onto the fields they name, like the browser's own.
+  useEffect(() => {
+    for (const issue of error?.fieldIssues() ?? []) {
+      methods.setError(pointerToPath(issue.path) || 'root.server', { type: 'server', message: issue.message });
+    }
+  }, [error, methods]);
+
+  useEffect(() => {
+    if (state.value === 'editing' && focusPath) document.getElementById(fieldId(focusPath))?.focus();
+  }, [state.value, focusPath]);
+
+  if (state.value === 'editing') {
+    const summaryItems: SummaryItem[] = [
+      ...listErrors(methods.formState.errors, fields),
+      ...(error?.guardIssues() ?? []).map((issue) => ({ message: issue.message })),
+    ];
+    return (
+      <FormProvider {...methods}>
+        <form noValidate onSubmit={methods.handleSubmit((valid) => send({ type: 'CHECK', data: valid }))}>
+          <ErrorSummary items={summaryItems} focusKey={`${methods.formState.submitCount}:${error?.code ?? ''}`} />
+          <PageHeading caption={caption} error={summaryItems.length > 0} focus={moved.current && summaryItems.length === 0}>
+            {title}
+          </PageHeading>
+          {restored && (
+            <div className="govuk-inset-text">Your answers from your last visit have been kept. They are not sent until you check and send them.</div>
+          )}
+          {fields.map((field) => (
+            <FieldView key={field.name} field={field} />
+          ))}
+          <div className="govuk-button-group">
+            <button type="submit" className="govuk-button">
+              Continue
+            </button>
+            <Link className="govuk-link" href={cancelHref}>
+              Cancel
+            </Link>
+          </div>
+        </form>
+      </FormProvider>
+    );
+  }
+
+  const sending = state.value === 'submitting';
+  return (
+    <>
+      {state.value === 'conflict' && (
+        <NotificationBanner kind="important" focus title="Someone else updated this case while you were working on it">
+          <p className="govuk-body">
+            The case has been refreshed. Your answers are kept: check them against the case as it is now, then send them again.
+          </p>
+        </NotificationBanner>
+      )}
+      {state.value === 'failed' && error && (
+        <ErrorSummary items={[{ message: error.message }]} focusKey={error.message} />
+      )}
+      <PageHeading caption={caption} focus={moved.current && state.value === 'checking'} error={state.value === 'failed'}>
+        {definition ? 'Check your answers' : title}
+      </PageHeading>
+      {confirmation}
+      {fields.length > 0 && <CheckAnswers fields={fields} data={data} onChange={(path) => send({ type: 'EDIT', focusPath: path })} />}
+      <div className="govuk-button-group">
+        <button
+          type="button"
+          className="govuk-button"
+          data-prevent-double-click="true"
+          disabled={sending}
+          aria-disabled={sending}
+          onClick={() => send({ type: 'SUBMIT' })}
+        >
+          {sending ? 'Sending…' : submitLabel}
+        </button>
+        <Link className="govuk-link" href={cancelHref}>
+          Cancel
+        </Link>
+      </div>
+    </>
+  );
+}
+
+function CheckAnswers({
+  fields,
+  data,
+  onChange,
+}: {
+  fields: Field[];
+  data: Record<string, unknown>;
+  onChange(path: string): void;
+}) {
+  return (
+    <dl className="govuk-summary-list">
+      {fields.map((field) => (
+        <div className="govuk-summary-list__row" key={field.name}>
+          <dt className="govuk-summary-list__key">{field.label}</dt>
+          <dd className="govuk-summary-list__value">
+            <Answer field={field} value={data[field.name]} />
+          </dd>
+          <dd className="govuk-summary-list__actions">
+            <button type="button" className="govuk-link app-link-button" onClick={() => onChange(field.path)}>
+              Change<span className="govuk-visually-hidden"> {field.label}</span>
+            </button>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,239 @@
+import { lazy, Suspense } from 'react';
+import { api } from '../api.ts';
+import type { CaseId, CaseRecord, Deadline, ProcessDefinition } from '../apiTypes.ts';
+import { CaseLink, caseReference } from '../components/CaseLink.tsx';
+import { Loaded } from '../components/Loaded.tsx';
+import { NotificationBanner } from '../components/NotificationBanner.tsx';
+import { PageHeading } from '../components/PageHeading.tsx';
+import { Answer } from '../forms/Answer.tsx';
+import { useProcessFields } from '../forms/formDefinitions.ts';
+import type { Field } from '../forms/fields.ts';
+import { formatDate, formatDateTime, humanise } from '../format.ts';
+import { processTitle, useDefinition, usePartnership } from '../partnership.tsx';
+import { eventLabel, stateLabel, SYSTEM_ACTOR } from '../processLabels.ts';
+import { Link, useLocation } from '../router.tsx';
+import { chartFromGraph } from '../statechart/chartModel.ts';
+import { useResource } from '../useResource.ts';
+
+const Statechart = lazy(() => import('../statechart/Statechart.tsx'));
+
+export function CasePage({ id }: { id: CaseId }) {
+  const [record] = useResource(() => api.case(id), id);
+  return <Loaded resource={record} page>{(found) => <CaseView record={found} />}</Loaded>;
+}
+
+function CaseView({ record }: { record: CaseRecord }) {
+  const partnership = usePartnership();
+  const { flash } = useLocation();
+  const definitionResource = useDefinition(record.process);
+  const definition = definitionResource.status === 'ready' ? definitionResource.data : null;
+  const fields = useProcessFields(partnership.id, definition);
+  const [graph] = useResource(() => api.graph(partnership.id, record.process), `${partnership.id}/${record.process}`);
+  const description =
+    record.stateDescription ?? definition?.states.find((state) => state.id === record.state)?.description;
+
+  return (
+    <>
+      <PageHeading caption={`${processTitle(partnership, record.process)} (version ${record.processVersion})`}>
+        {`Case ${caseReference(record.id)}`}
+      </PageHeading>
+      {flash && (
+        <NotificationBanner kind="success" title={flash}>
+          <p className="govuk-body">It is recorded in the case history below.</p>
+        </NotificationBanner>
+      )}
+
+      <div className="govuk-grid-row">
+        <div className="govuk-grid-column-two-thirds">
+          <h2 className="govuk-heading-m">Current stage</h2>
+          <p className="govuk-body">
+            <strong className={`govuk-tag app-tag-wide${record.final ? ' govuk-tag--grey' : ' govuk-tag--blue'}`}>{record.stateLabel}</strong>
+          </p>
+          {description && <p className="govuk-body">{description}</p>}
+
+          <h2 className="govuk-heading-m">What happens next</h2>
+          <NextSteps record={record} definition={definition} />
+
+          <Deadlines deadlines={record.deadlines} />
+          <Tasks tasks={record.tasks} />
+          <LinkedCases record={record} />
+
+          <h2 className="govuk-heading-m">Case details</h2>
+          <CaseData data={record.data} fields={fields} />
+        </div>
+      </div>
+
+      <h2 className="govuk-heading-m">Where the case is in the process</h2>
+      <Loaded resource={graph}>
+        {(found) => (
+          <Suspense fallback={<p className="govuk-body app-secondary-text">Drawing the diagram…</p>}>
+            <Statechart
+              model={chartFromGraph(found)}
+              current={record.state}
+              title={`The stages of ${processTitle(partnership, record.process)}; this case is at ${record.stateLabel}`}
+            />
+          </Suspense>
+        )}
+      </Loaded>
+
+      <h2 className="govuk-heading-m">History</h2>
+      <History record={record} definition={definition} fields={fields} />
+    </>
+  );
+}
+
+function NextSteps({ record, definition }: { record: CaseRecord; definition: ProcessDefinition | null }) {
+  if (record.available.length === 0) {
+    return (
+      <p className="govuk-body">
+        {record.final ? 'This case is finished. Nothing more can be done on it.' : 'There is nothing for you to do on this case at the moment.'}
+      </p>
+    );
+  }
+  return (
+    <ul className="govuk-list app-next-steps">
+      {record.available.map((event) => {
+        const described = definition?.events.find((candidate) => candidate.type === event.type && candidate.from.includes(record.state));
+        return (
+          <li key={event.type}>
+            <Link
+              className="govuk-button govuk-button--secondary app-next-steps__button"
+              href={`/cases/${encodeURIComponent(record.id)}/events/${encodeURIComponent(event.type)}`}
+            >
+              {event.label}
+            </Link>
+            {described?.description && <p className="govuk-hint">{described.description}</p>}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function DeadlineStatus({ deadline }: { deadline: Deadline }) {
+  if (deadline.overdue) return <strong className="govuk-tag govuk-tag--red">Overdue</strong>;
+  if (deadline.met === true) return <strong className="govuk-tag govuk-tag--green">Met</strong>;
+  if (deadline.met === false) return <strong className="govuk-tag govuk-tag--orange">Missed</strong>;
+  return <strong className="govuk-tag govuk-tag--grey">Due</strong>;
+}
+
+function Deadlines({ deadlines }: { deadlines: Deadline[] }) {
+  if (deadlines.length === 0) return null;
+  return (
+    <table className="govuk-table">
+      <caption className="govuk-table__caption govuk-table__caption--m">Deadlines</caption>
+      <thead className="govuk-table__head">
+        <tr className="govuk-table__row">
+          <th scope="col" className="govuk-table__header">Deadline</th>
+          <th scope="col" className="govuk-table__header">Due</th>
+          <th scope="col" className="govuk-table__header">Status</th>
+        </tr>
+      </thead>
+      <tbody className="govuk-table__body">
+        {deadlines.map((deadline) => (
+          <tr className="govuk-table__row" key={deadline.id}>
+            <td className="govuk-table__cell">{deadline.label}</td>
+            <td className="govuk-table__cell">{formatDate(deadline.due)}</td>
+            <td className="govuk-table__cell">
+              <DeadlineStatus deadline={deadline} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Tasks({ tasks }: { tasks: CaseRecord['tasks'] }) {
+  if (tasks.length === 0) return null;
+  return (
+    <>
+      <h2 className="govuk-heading-m">Tasks</h2>
+      <ul className="govuk-task-list">
+        {tasks.map((task) => (
+          <li className="govuk-task-list__item" key={task.id}>
+            <div className="govuk-task-list__name-and-hint">{task.label}</div>
+            <div className="govuk-task-list__status">
+              {task.done ? 'Done' : <strong className="govuk-tag govuk-tag--blue app-tag-wide">To do</strong>}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function LinkedCases({ record }: { record: CaseRecord }) {
+  const partnership = usePartnership();
+  if (record.links.length === 0) return null;
+  return (
+    <>
+      <h2 className="govuk-heading-m">Linked cases</h2>
+      <ul className="govuk-list">
+        {record.links.map((link) => (
+          <li key={link.id}>
+            <CaseLink id={link.id} /> – {processTitle(partnership, link.process)} ({humanise(link.relation).toLowerCase()})
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function CaseData({ data, fields }: { data: Record<string, unknown>; fields: Field[] }) {
+  const names = [
+    ...fields.map((field) => field.name).filter((name) => name in data),
+    ...Object.keys(data).filter((name) => !fields.some((field) => field.name === name)),
+  ];
+  if (names.length === 0) return <p className="govuk-body">No details recorded yet.</p>;
+  return (
+    <dl className="govuk-summary-list">
+      {names.map((name) => {
+        const field = fields.find((candidate) => candidate.name === name);
+        return (
+          <div className="govuk-summary-list__row" key={name}>
+            <dt className="govuk-summary-list__key">{field?.label ?? humanise(name)}</dt>
+            <dd className="govuk-summary-list__value">
+              <Answer field={field} value={data[name]} />
+            </dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}
+
+/** Newest first, as a timeline: what happened, who, when, the stage it moved the case to, and the answers. */
+function History({ record, definition, fields }: { record: CaseRecord; definition: ProcessDefinition | null; fields: Field[] }) {
+  return (
+    <ol className="app-timeline" reversed>
+      {[...record.history].reverse().map((entry) => {
+        const moved = entry.from !== entry.to;
+        return (
+          <li className="app-timeline__item" key={entry.seq}>
+            <h3 className="govuk-heading-s app-timeline__title">{eventLabel(definition, entry.type, entry.from)}</h3>
+            <p className="govuk-body-s app-timeline__meta">
+              {entry.by === SYSTEM_ACTOR ? 'Automatically' : `By ${entry.by}`} on <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+            </p>
+            {moved && (
+              <p className="govuk-body-s">
+                {entry.from ? `${stateLabel(definition, entry.from)} → ` : 'Started at '}
+                {stateLabel(definition, entry.to)}
+              </p>
+            )}
+            {Object.keys(entry.data).length > 0 && (
+              <details className="govuk-details app-timeline__details">
+                <summary className="govuk-details__summary">
+                  <span className="govuk-details__summary-text">What was recorded</span>
+                </summary>
+                <div className="govuk-details__text">
+                  <CaseData data={entry.data} fields={fields} />
+                </div>
+              </details>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,112 @@
+import type { FormEvent } from 'react';
+import { api, escalationLogUrl } from '../api.ts';
+import type { ProcessDefinition } from '../apiTypes.ts';
+import { CaseLink } from '../components/CaseLink.tsx';
+import { Loaded } from '../components/Loaded.tsx';
+import { PageHeading } from '../components/PageHeading.tsx';
+import { formatDate, formatDateTime, ISO_DATE, todayIso } from '../format.ts';
+import { loadDefinition, usePartnership } from '../partnership.tsx';
+import { eventLabel, stateLabel } from '../processLabels.ts';
+import { navigate, useLocation } from '../router.tsx';
+import { useResource } from '../useResource.ts';
+
+const DEFAULT_DAYS = 90;
+
+/**
+ * The partnership's escalation log for a date range, with a CSV download of the same rows. The log
+ * does not say which process a stage belongs to, so labels come from whichever definition has it.
+ */
+export function EscalationLogPage() {
+  const partnership = usePartnership();
+  const { search } = useLocation();
+  const from = ISO_DATE.test(search.get('from') ?? '') ? search.get('from')! : todayIso(-DEFAULT_DAYS);
+  const to = ISO_DATE.test(search.get('to') ?? '') ? search.get('to')! : todayIso();
+  const [log] = useResource(async () => {
+    const [rows, definitions] = await Promise.all([
+      api.escalationLog(partnership.id, from, to),
+      Promise.all(partnership.processes.map((process) => loadDefinition(partnership, process.id).catch(() => null))),
+    ]);
+    return { rows, definitions: definitions.filter((definition): definition is ProcessDefinition => definition !== null) };
+  }, `${partnership.id}:${from}:${to}`);
+
+  function apply(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    navigate(`/escalation-log?${new URLSearchParams({ from: String(form.get('from')), to: String(form.get('to')) })}`);
+  }
+
+  const definitionOf = (definitions: ProcessDefinition[], state: string) =>
+    definitions.find((definition) => definition.states.some((candidate) => candidate.id === state)) ?? null;
+
+  return (
+    <>
+      <PageHeading>Escalation log</PageHeading>
+      <p className="govuk-body">Every step of every dispute, with who took it, the reason and the outcome.</p>
+      <form className="app-filters" onSubmit={apply} noValidate>
+        <div className="govuk-form-group app-filters__item">
+          <label className="govuk-label" htmlFor="log-from">
+            From
+          </label>
+          <input className="govuk-input app-date" id="log-from" name="from" type="date" defaultValue={from} required />
+        </div>
+        <div className="govuk-form-group app-filters__item">
+          <label className="govuk-label" htmlFor="log-to">
+            To
+          </label>
+          <input className="govuk-input app-date" id="log-to" name="to" type="date" defaultValue={to} required />
+        </div>
+        <button type="submit" className="govuk-button govuk-button--secondary app-filters__item">
+          Show
+        </button>
+      </form>
+      <p className="govuk-body">
+        <a className="govuk-link" href={escalationLogUrl(partnership.id, from, to, 'csv')} download={`escalation-log-${from}-to-${to}.csv`}>
+          Download the log from {formatDate(from)} to {formatDate(to)} (CSV)
+        </a>
+      </p>
+      <Loaded resource={log}>
+        {({ rows, definitions }) =>
+          rows.length === 0 ? (
+            <p className="govuk-body">Nothing was escalated between these dates.</p>
+          ) : (
+            <div className="app-table-scroll">
+              <table className="govuk-table app-table-small">
+                <caption className="govuk-table__caption govuk-table__caption--m">
+                  {rows.length} {rows.length === 1 ? 'entry' : 'entries'}, oldest first
+                </caption>
+                <thead className="govuk-table__head">
+                  <tr className="govuk-table__row">
+                    {['Case', 'When', 'Who', 'What happened', 'From', 'To', 'Reason', 'Outcome'].map((heading) => (
+                      <th scope="col" className="govuk-table__header" key={heading}>
+                        {heading}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody className="govuk-table__body">
+                  {rows.map((row, index) => {
+                    const definition = definitionOf(definitions, row.to);
+                    return (
+                      <tr className="govuk-table__row" key={`${row.caseId}-${index}`}>
+                        <td className="govuk-table__cell">
+                          <CaseLink id={row.caseId} />
+                        </td>
+                        <td className="govuk-table__cell">{formatDateTime(row.at)}</td>
+                        <td className="govuk-table__cell">{row.by}</td>
+                        <td className="govuk-table__cell">{eventLabel(definition, row.event, row.from)}</td>
+                        <td className="govuk-table__cell">{stateLabel(definition, row.from)}</td>
+                        <td className="govuk-table__cell">{stateLabel(definition, row.to)}</td>
+                        <td className="govuk-table__cell app-preserve-lines">{row.reason ?? ''}</td>
+                        <td className="govuk-table__cell app-preserve-lines">{row.outcome ?? ''}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Loaded>
+    </>
+  );
+}
