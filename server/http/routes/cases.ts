@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { CaseService } from '../../cases/service.ts';
 import { BadRequestError } from '../../engine/errors.ts';
+import { availableEvents } from '../../engine/view.ts';
 import { listCases } from '../../store/cases.ts';
 import type { Database } from '../../store/sqlite.ts';
 import type { Clock } from '../../clock.ts';
@@ -67,6 +68,8 @@ export function caseRoutes(service: CaseService, db: Database, clock: Clock): Ro
           createdAt: row.createdAt,
           updatedAt: row.updatedAt,
           summary: summaryOf(row.data),
+          // What this person may do now, so a "my cases" list needs no request per case.
+          available: row.final ? [] : availableEvents(process, row.state, user, row.createdBy),
         };
       }),
       nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
@@ -105,8 +108,12 @@ function encodeCursor(createdAt: string, id: string): string {
 function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id };
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // Exactly the pair encodeCursor writes: a bare string would otherwise destructure into letters.
+    if (Array.isArray(parsed) && parsed.length === 2) {
+      const [createdAt, id] = parsed as unknown[];
+      if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id };
+    }
   } catch {
     // fall through to the error below
   }
