@@ -36,13 +36,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `now` fixes the server's "today" (WORKFLOW_NOW), for pages that show deadlines. */
+export async function startHarness(now?: string): Promise<Harness> {
   // Fail, never skip: a machine without the browser cannot vouch for the client.
   expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium package to run the browser tests`).toBe(true);
   await ensureClientBuilt();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'browser-test-'));
-  const server = await startServer({ port: 0, databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, demo: true });
+  const server = await startServer({ port: 0, databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, demo: true, now });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -101,8 +102,8 @@ export async function checkPage(page: Page, name: string): Promise<void> {
 }
 
 /**
- * Moves past "Check your answers" when it shows. Where the page's Content Security Policy keeps Ajv
- * from running in the browser, the server's 422 brings the errors back to the questions after it.
+ * Moves past "Check your answers" when it shows. Answers the form's own validator refuses never reach
+ * it; what only the server can judge (a guard on the case) comes back as a 422 after it.
  */
 export async function continueAndSend(page: Page, send = 'Send'): Promise<void> {
   await page.getByRole('button', { name: 'Continue' }).click();
