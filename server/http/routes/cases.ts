@@ -30,8 +30,10 @@ export function caseRoutes(service: CaseService, db: Database, clock: Clock): Ro
   router.get('/', async (req, res) => {
     const { user } = authOf(res);
     const query = req.query;
-    const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new BadRequestError(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    const asked = query.limit === undefined || query.limit === '' ? DEFAULT_LIMIT : Number(query.limit);
+    if (!Number.isInteger(asked) || asked < 1) throw new BadRequestError(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    // More than the maximum gets the maximum, with a cursor to the rest, as the contract pages.
+    const limit = Math.min(asked, MAX_LIMIT);
     const text = (name: string) => {
       const value = query[name];
       if (value === undefined || value === '') return undefined;
