@@ -1,15 +1,10 @@
+import type { HistoryEntry } from './cases.ts';
 import type { Connection } from './sqlite.ts';
 
-export interface HistoryRow {
+/** A history entry with the case it belongs to, for reports across cases. */
+export interface HistoryRow extends HistoryEntry {
   caseId: string;
   process: string;
-  seq: number;
-  type: string;
-  from: string | null;
-  to: string;
-  by: string;
-  at: string;
-  data: Record<string, unknown>;
 }
 
 /**
