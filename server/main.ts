@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hashPassword } from './auth/passwords.ts';
 import { SessionStore, DEFAULT_SESSION_POLICY, type SessionPolicy } from './auth/sessions.ts';
-import { demoUsers, readUsersFile, userDirectory } from './auth/users.ts';
+import { DEMO_PASSWORD, demoUsers, readUsersFile, userDirectory, usersWithPassword, type UserRecord } from './auth/users.ts';
 import { CaseService } from './cases/service.ts';
 import { fixedClock, systemClock } from './clock.ts';
 import { formatProblem, loadCatalogue } from './config/index.ts';
@@ -57,17 +57,28 @@ export function sqlitePath(databaseUrl: string): string {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const root = options.root ?? PROJECT_ROOT;
+  if (options.production && options.demo) throw new StartupError('Demo users are refused in production (NODE_ENV=production)');
+  if (options.production && options.usersFile === undefined) throw new StartupError('In production, USERS_FILE must name the users file; add users with `npm run add-user`');
   const loaded = loadCatalogue(root);
   if (!loaded.ok) {
     throw new StartupError(`The configuration has ${loaded.problems.length} problem(s):\n${loaded.problems.map(formatProblem).join('\n')}`);
   }
   const { catalogue } = loaded;
-  if (options.production && options.demo) throw new StartupError('Demo users are refused in production (NODE_ENV=production)');
-  if (options.production && options.usersFile === undefined) throw new StartupError('In production, USERS_FILE must name the users file; add users with `npm run add-user`');
-  const users = [
-    ...(options.demo ? await demoUsers(catalogue) : []),
-    ...(options.usersFile !== undefined ? readUsersFile(options.usersFile, catalogue) : []),
-  ];
+  let fileUsers: UserRecord[] = [];
+  if (options.usersFile !== undefined) {
+    try {
+      fileUsers = readUsersFile(options.usersFile, catalogue);
+    } catch (error) {
+      throw new StartupError(`The users file cannot be used: ${(error as Error).message}`);
+    }
+  }
+  if (options.production) {
+    const weak = await usersWithPassword(fileUsers, DEMO_PASSWORD);
+    if (weak.length > 0) {
+      throw new StartupError(`In production no user may keep the demo password "${DEMO_PASSWORD}": ${weak.join(', ')}. Set a new one with npm run add-user -- --replace`);
+    }
+  }
+  const users = [...(options.demo ? await demoUsers(catalogue) : []), ...fileUsers];
   const decoyHash = await hashPassword(`decoy-${Math.random()}`);
 
   const file = sqlitePath(options.databaseUrl ?? `sqlite:${join(root, 'data', 'workflows.sqlite')}`);

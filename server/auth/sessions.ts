@@ -55,8 +55,9 @@ export class SessionStore {
       await this.destroy(token);
       return undefined;
     }
-    // Touch at most once a minute: a write per request would queue behind every transition.
-    if (now - row.last_seen_at > 60_000) {
+    // Touch at most once a minute (a write per request would queue behind every transition), and
+    // well within the idle time, so a session in use never idles out between two touches.
+    if (now - row.last_seen_at > Math.min(60_000, this.policy.idleMs / 4)) {
       await this.db.transaction((tx) => tx.run('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?', [now, tokenHash(token)]));
     }
     return { username: row.username, csrfToken: row.csrf_token };

@@ -47,7 +47,12 @@ export async function demoUsers(catalogue: Catalogue): Promise<UserRecord[]> {
 export function readUsersFile(path: string, catalogue: Catalogue): UserRecord[] {
   const users = JSON.parse(readFileSync(path, 'utf8')) as UserRecord[];
   if (!Array.isArray(users)) throw new Error(`${path}: expected a JSON array of users`);
+  const seen = new Set<string>();
   for (const user of users) {
+    if (typeof user?.username !== 'string' || user.username === '') throw new Error(`${path}: every user needs a username`);
+    if (seen.has(user.username)) throw new Error(`${path}: user "${user.username}" appears twice`);
+    seen.add(user.username);
+    if (!Array.isArray(user.roles) || user.roles.length === 0) throw new Error(`${path}: user "${user.username}" needs a list of roles`);
     const partnership = catalogue.partnerships.get(user.partnership);
     if (partnership === undefined) throw new Error(`${path}: user "${user.username}" names an unknown partnership "${user.partnership}"`);
     const known = new Set(partnership.def.roles.map((r) => r.id));
@@ -56,4 +61,13 @@ export function readUsersFile(path: string, catalogue: Catalogue): UserRecord[] 
     if (!user.passwordHash?.startsWith('scrypt$')) throw new Error(`${path}: user "${user.username}" has no scrypt password hash`);
   }
   return users;
+}
+
+/**
+ * The users whose password is `password`. Production refuses to start when any user still has the
+ * demo password: the one secret a stranger could guess from this README.
+ */
+export async function usersWithPassword(users: UserRecord[], password: string): Promise<string[]> {
+  const matches = await Promise.all(users.map((u) => verifyPassword(password, u.passwordHash)));
+  return users.filter((_, i) => matches[i]).map((u) => u.username);
 }

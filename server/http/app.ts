@@ -33,7 +33,14 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  // Upgrading requests and HSTS only where the server sits behind TLS (production): over plain HTTP on
+  // a ward's network they would send the browser to an https:// that is not there.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: deps.secureCookies ? [] : null } },
+      strictTransportSecurity: deps.secureCookies,
+    }),
+  );
   app.use(cookieParser());
   app.use(requestLog(deps.log));
 
@@ -68,7 +75,8 @@ function requestLog(log: (line: string) => void): express.RequestHandler {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log(`${req.method} ${req.path} ${res.statusCode} ${ms.toFixed(1)}ms`);
+      // originalUrl: by the time the answer is sent, a router may have cut its own prefix off req.path.
+      log(`${req.method} ${req.originalUrl.split('?')[0]} ${res.statusCode} ${ms.toFixed(1)}ms`);
     });
     next();
   };

@@ -22,6 +22,19 @@ const BODY_ERRORS: Record<string, { status: number; code: string; message: strin
   'request.size.invalid': { status: 400, code: 'bad_request', message: 'The body is shorter than its Content-Length' },
 };
 
+/**
+ * Other failures that Express and body-parser mark as the client's (http-errors with a 4xx
+ * `status`): a path with a broken %-escape, a body that does not decompress. Their own messages
+ * are not shown, since they may quote internals.
+ */
+function clientError(error: unknown): { status: number; code: string; message: string } | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (status === 413) return BODY_ERRORS['entity.too.large'];
+  if (status === 415) return BODY_ERRORS['encoding.unsupported'];
+  return { status: 400, code: 'bad_request', message: 'The request could not be read: check the %-escapes in its address and the encoding of its body' };
+}
+
 export const apiNotFound: RequestHandler = (req) => {
   throw new NotFoundError(`There is no ${req.method} ${req.baseUrl}${req.path}`);
 };
@@ -33,7 +46,7 @@ export function errorHandler(log: (line: string) => void): ErrorRequestHandler {
       res.status(STATUS[error.code]).json({ error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } });
       return;
     }
-    const bodyError = BODY_ERRORS[(error as { type?: string }).type ?? ''];
+    const bodyError = BODY_ERRORS[(error as { type?: string }).type ?? ''] ?? clientError(error);
     if (bodyError !== undefined) {
       res.status(bodyError.status).json({ error: { code: bodyError.code, message: bodyError.message } });
       return;

@@ -11,9 +11,11 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-export function openConnection(path: string): Promise<Connection> {
+/** Opens one connection; `readOnly` for tools that must never change (or create) the file they inspect. */
+export function openConnection(path: string, options: { readOnly?: boolean } = {}): Promise<Connection> {
   return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(path, (error) => (error ? reject(error) : resolve(wrap(db))));
+    const opened = (error: Error | null) => (error ? reject(error) : resolve(wrap(db)));
+    const db = options.readOnly ? new sqlite3.Database(path, sqlite3.OPEN_READONLY, opened) : new sqlite3.Database(path, opened);
   });
 }
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { LoginThrottle } from '../../auth/login-throttle.ts';
 import type { SessionStore } from '../../auth/sessions.ts';
 import type { UserDirectory } from '../../auth/users.ts';
 import { BadRequestError, UnauthenticatedError } from '../../engine/errors.ts';
@@ -10,7 +10,7 @@ export interface SessionRouteOptions {
   sessions: SessionStore;
   users: UserDirectory;
   secureCookies: boolean;
-  /** Failed sign-ins one address may make in 15 minutes. */
+  /** Failed sign-ins one address may make in 15 minutes; successful ones are never limited. */
   maxFailedLogins: number;
 }
 
@@ -24,22 +24,25 @@ function sessionBody(auth: Pick<AuthContext, 'user' | 'session'>) {
 export function sessionRoutes({ sessions, users, secureCookies, maxFailedLogins }: SessionRouteOptions): Router {
   const router = Router();
   const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, secure: secureCookies, path: '/' };
-  // Counts failures only: a ward of practitioners signing in from one address is never locked out.
-  const loginLimit = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: maxFailedLogins,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).json({ error: { code: 'too_many_requests', message: 'Too many failed sign-ins from this address; wait 15 minutes and try again' } });
-    },
-  });
+  // Counts failures only: a ward of practitioners signing in from one address, even all at once,
+  // is never locked out (see LoginThrottle for why express-rate-limit's skipSuccessfulRequests is not enough).
+  const throttle = new LoginThrottle(maxFailedLogins);
 
-  router.post('/', loginLimit, jsonObjectBody, async (req, res) => {
+  router.post('/', jsonObjectBody, async (req, res) => {
     const { username, password } = req.body as Record<string, unknown>;
     if (typeof username !== 'string' || typeof password !== 'string') throw new BadRequestError('Send {username, password} as strings');
-    const record = await users.authenticate(username, password);
+    const address = req.ip ?? 'unknown';
+    if (!(await throttle.acquire(address))) {
+      res.set('Retry-After', String(throttle.retryAfterSeconds(address)));
+      res.status(429).json({ error: { code: 'too_many_requests', message: 'Too many failed sign-ins from this address; wait 15 minutes and try again' } });
+      return;
+    }
+    let record;
+    try {
+      record = await users.authenticate(username, password);
+    } finally {
+      throttle.release(address, record === undefined);
+    }
     if (record === undefined) throw new UnauthenticatedError(BAD_CREDENTIALS);
     // A new token at every sign-in, so a token planted before sign-in is worth nothing after it.
     const previous: unknown = req.cookies?.[SESSION_COOKIE];
