@@ -78,7 +78,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       throw new StartupError(`In production no user may keep the demo password "${DEMO_PASSWORD}": ${weak.join(', ')}. Set a new one with npm run add-user -- --replace`);
     }
   }
-  const users = [...(options.demo ? await demoUsers(catalogue) : []), ...fileUsers];
+  const demo = options.demo ? await demoUsers(catalogue) : [];
+  if (demo.length > 0) {
+    log(`demo mode: every role of every partnership has a user <partnership>.<role>, password "${DEMO_PASSWORD}" (e.g. ${demo[0]!.username})`);
+  }
+  const users = [...demo, ...fileUsers];
   const decoyHash = await hashPassword(`decoy-${Math.random()}`);
 
   const file = sqlitePath(options.databaseUrl ?? `sqlite:${join(root, 'data', 'workflows.sqlite')}`);
@@ -142,7 +146,6 @@ async function main(): Promise<void> {
     });
     const shownUrl = server.url.replace('127.0.0.1', 'localhost');
     log(`serving the app and API on ${shownUrl} (API description: ${shownUrl}/api/openapi.json)`);
-    if (!production) log('demo mode: every role of every partnership has a user <partnership>.<role>, password "demo" (e.g. merton.statutory-partner)');
     if (env.WORKFLOW_NOW !== undefined) log(`WORKFLOW_NOW fixes today at ${env.WORKFLOW_NOW}`);
     const stop = () => {
       server.close().then(() => process.exit(0), () => process.exit(1));
