@@ -10,6 +10,7 @@ import { EscalationLogPage } from './pages/EscalationLogPage.tsx';
 import { EventPage } from './pages/EventPage.tsx';
 import { ProcessGraphPage } from './pages/ProcessGraphPage.tsx';
 import { ProcessesPage } from './pages/ProcessesPage.tsx';
+import { ReportsPage } from './pages/ReportsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { StartCasePage } from './pages/StartCasePage.tsx';
 import { PartnershipProvider, usePartnershipLoader } from './partnership.tsx';
@@ -27,6 +28,7 @@ const ROUTES: Route[] = [
   ['/start', () => <ChooseProcessPage />],
   ['/start/:process', ({ process }) => <StartCasePage key={process} process={process as ProcessId} />],
   ['/escalation-log', () => <EscalationLogPage />],
+  ['/reports', () => <ReportsPage />],
   ['/processes', () => <ProcessesPage />],
   ['/processes/:process', ({ process }) => <ProcessGraphPage key={process} process={process as ProcessId} />],
 ];

@@ -12,6 +12,7 @@ import type {
   ProcessGraph,
   ProcessId,
   Session,
+  SummaryReport,
 } from './apiTypes.ts';
 
 /** The error codes of the API contract, plus `network` for a request that got no answer at all. */
@@ -150,4 +151,6 @@ export const api = {
 
   escalationLog: (p: PartnershipId, from: string, to: string) =>
     request<EscalationLogRow[]>('GET', escalationLogUrl(p, from, to)),
+  summaryReport: (p: PartnershipId, from: string, to: string) =>
+    request<SummaryReport>('GET', `/api/partnerships/${enc(p)}/reports/summary${query({ from, to })}`),
 };

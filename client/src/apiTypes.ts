@@ -164,6 +164,33 @@ export interface EscalationLogRow {
   outcome: string | null;
 }
 
+/** One deadline's fate in a summary: counted in the period its due date falls in. */
+export interface DeadlineCounts {
+  label: string;
+  met: number;
+  missed: number;
+  overdue: number;
+  open: number;
+}
+
+export interface ProcessReport {
+  process: ProcessId;
+  title: string;
+  opened: number;
+  /** Cases that reached each final state in the period, by state id. */
+  closed: Record<string, number>;
+  /** Per outcome the workflow reports (by its label), how often each answer was given. */
+  outcomes: Record<string, Record<string, number>>;
+  deadlines: Record<string, DeadlineCounts>;
+}
+
+export interface SummaryReport {
+  partnership: PartnershipId;
+  from: string;
+  to: string;
+  processes: ProcessReport[];
+}
+
 export interface CaseFilters {
   process?: string;
   state?: string;

@@ -8,6 +8,7 @@ const NAVIGATION = [
   { href: '/cases', text: 'All cases' },
   { href: '/start', text: 'Start a case' },
   { href: '/escalation-log', text: 'Escalation log' },
+  { href: '/reports', text: 'Reports' },
   { href: '/processes', text: 'Processes' },
 ] as const;
 

@@ -75,7 +75,9 @@ function FormFlow<R>({
     () => (definition ? describeFields(definition.schema, definition.schema, definition.ui) : []),
     [definition],
   );
-  const [restored] = useState(() => (definition ? loadDraft<FormValues>(user.username, draftSubject) : null));
+  const [restored, setRestored] = useState(() => (definition ? loadDraft<FormValues>(user.username, draftSubject) : null));
+  const [discarded, setDiscarded] = useState(false);
+  const emptyValues = useMemo(() => toFormValues(fields, undefined), [fields]);
 
   const resolver: Resolver<FormValues, unknown, Record<string, unknown>> = (values) => {
     const data = toData(fields, values);
@@ -83,24 +85,37 @@ function FormFlow<R>({
     return { values: data, errors: {} };
   };
   const methods = useForm<FormValues, unknown, Record<string, unknown>>({
-    defaultValues: { ...toFormValues(fields, undefined), ...restored?.values },
+    defaultValues: { ...emptyValues, ...restored?.values },
     resolver,
     shouldFocusError: false,
   });
 
-  // Drafts follow the typing, a little behind it, so a reload or lost session keeps the answers.
+  // Drafts follow the typing, a little behind it, so a reload or lost session keeps the answers. A
+  // form back at its starting answers has no draft.
+  const draftTimer = useRef<number | undefined>(undefined);
   useEffect(() => {
     if (!definition) return undefined;
-    let timer: number | undefined;
+    const empty = JSON.stringify(toData(fields, emptyValues));
     const subscription = methods.watch((values) => {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(() => saveDraft(user.username, draftSubject, values), DRAFT_DELAY_MS);
+      window.clearTimeout(draftTimer.current);
+      draftTimer.current = window.setTimeout(() => {
+        if (JSON.stringify(toData(fields, values as FormValues)) === empty) deleteDraft(user.username, draftSubject);
+        else saveDraft(user.username, draftSubject, values);
+      }, DRAFT_DELAY_MS);
     });
     return () => {
-      window.clearTimeout(timer);
+      window.clearTimeout(draftTimer.current);
       subscription.unsubscribe();
     };
-  }, [methods, definition, user.username, draftSubject]);
+  }, [methods, definition, fields, emptyValues, user.username, draftSubject]);
+
+  function discardDraft() {
+    window.clearTimeout(draftTimer.current);
+    deleteDraft(user.username, draftSubject);
+    methods.reset(emptyValues);
+    setRestored(null);
+    setDiscarded(true);
+  }
 
   const submitRef = useRef(submit);
   submitRef.current = submit;
@@ -131,6 +146,8 @@ function FormFlow<R>({
       onDone(result.current as R);
     }
     if (state.value === 'conflict') onConflict?.();
+    // The banner confirms the discard where it happened, not on every later return to the questions.
+    if (state.value !== 'editing') setDiscarded(false);
   }, [state.value]); // Only entering a state matters; the page's callbacks may change identity meanwhile.
 
   // The server's refusals about the answers go onto the fields they name, like the browser's own.
@@ -153,11 +170,23 @@ function FormFlow<R>({
       <FormProvider {...methods}>
         <form noValidate onSubmit={methods.handleSubmit((valid) => send({ type: 'CHECK', data: valid }))}>
           <ErrorSummary items={summaryItems} focusKey={`${methods.formState.submitCount}:${error?.code ?? ''}`} />
+          {discarded && (
+            <NotificationBanner kind="success" title="Your draft has been discarded">
+              <p className="govuk-body">The answers you had kept are deleted and the form is empty again.</p>
+            </NotificationBanner>
+          )}
           <PageHeading caption={caption} error={summaryItems.length > 0} focus={moved.current && summaryItems.length === 0}>
             {title}
           </PageHeading>
           {restored && (
-            <div className="govuk-inset-text">Your answers from your last visit have been kept. They are not sent until you check and send them.</div>
+            <div className="govuk-inset-text">
+              <p className="govuk-body">
+                Your answers from your last visit have been kept. They are not sent until you check and send them.
+              </p>
+              <button type="button" className="govuk-button govuk-button--secondary" onClick={discardDraft}>
+                Discard draft
+              </button>
+            </div>
           )}
           {fields.map((field) => (
             <FieldView key={field.name} field={field} />
