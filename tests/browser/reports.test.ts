@@ -48,7 +48,7 @@ async function as(username: string): Promise<Page> {
 }
 
 async function figure(page: Page, name: 'opened' | 'closed'): Promise<string> {
-  return ((await page.locator(`${DISPUTES} [data-figure="${name}"] dd`).textContent()) ?? '').trim();
+  return ((await page.locator(`${DISPUTES} [data-figure="cases-${name}"] dd`).textContent()) ?? '').trim();
 }
 
 async function closedAs(page: Page, state: string): Promise<string> {
@@ -75,7 +75,7 @@ test('the reports page counts the cases opened and closed in a period, this fina
   expect(await page.locator(`${DISPUTES} tr[data-state="withdrawn"] th`).textContent()).toBe('Withdrawn');
   // The serious incident's notification deadline fell due in the period and has passed.
   const incident = page.locator('section[data-process="cspr"]');
-  expect(await incident.locator('[data-figure="opened"] dd').textContent()).toBe('1');
+  expect(await incident.locator('[data-figure="cases-opened"] dd').textContent()).toBe('1');
   expect(await incident.locator('tr[data-deadline]').count()).toBeGreaterThan(0);
   await checkPage(page, 'reports-this-financial-year');
 

@@ -239,11 +239,11 @@ function ProcessSummary({
         {summary.title}
       </h2>
       <dl className="govuk-summary-list">
-        <div className="govuk-summary-list__row" data-figure="opened">
+        <div className="govuk-summary-list__row" data-figure="cases-opened">
           <dt className="govuk-summary-list__key">Cases opened</dt>
           <dd className="govuk-summary-list__value">{summary.opened}</dd>
         </div>
-        <div className="govuk-summary-list__row" data-figure="closed">
+        <div className="govuk-summary-list__row" data-figure="cases-closed">
           <dt className="govuk-summary-list__key">Cases closed</dt>
           <dd className="govuk-summary-list__value">{closed}</dd>
         </div>
