@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { CREATE_EVENT, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
 import { NotFoundError, VersionConflictError } from '../engine/errors.ts';
-import { decideCreate, decideEvent, decideTimer, type Actor, type Decision } from '../engine/step.ts';
+import { decideCreate, decideEvent, decideTimer, type Actor, type CaseState, type Decision } from '../engine/step.ts';
 import { availableEvents, deadlineView } from '../engine/view.ts';
 import {
   appendHistory,
@@ -23,6 +23,11 @@ import {
   type StoredCase,
 } from '../store/cases.ts';
 import type { Connection, Database } from '../store/sqlite.ts';
+
+/** What the engine needs of a stored case, read inside the transaction that will change it. */
+async function caseStateOf(tx: Connection, row: CaseRow): Promise<CaseState> {
+  return { state: row.state, createdBy: row.createdBy, data: row.data, deadlines: await loadDeadlines(tx, row.id), tasks: await loadTasks(tx, row.id) };
+}
 
 /** A signed-in person: one partnership, one or more of its roles. */
 export interface User extends Actor {
@@ -84,7 +89,7 @@ export class CaseService {
         );
       }
       const { partnership, process } = this.resolve(row);
-      const current = { state: row.state, createdBy: row.createdBy, data: row.data, deadlines: await loadDeadlines(tx, caseId), tasks: await loadTasks(tx, caseId) };
+      const current = await caseStateOf(tx, row);
       const decision = decideEvent(partnership, process, current, { ...request, actor: user, today: this.clock.today() });
       await this.commit(tx, partnership, process, row, decision, this.clock.now());
     });
@@ -138,7 +143,7 @@ export class CaseService {
           return false;
         }
         const { partnership, process } = this.resolve(row);
-        const current = { state: row.state, createdBy: row.createdBy, data: row.data, deadlines: await loadDeadlines(tx, row.id), tasks: await loadTasks(tx, row.id) };
+        const current = await caseStateOf(tx, row);
         const decision = decideTimer(partnership, process, current, timer.event, this.clock.today());
         await removeTimer(tx, timer.caseId, timer.state, timer.event);
         if (decision.timers === 'keep') {

@@ -336,15 +336,8 @@ class Client {
 // ---------------------------------------------------------------------------------------------
 // Checking the file
 
-interface Tally {
-  acknowledged: number;
-  refused: number;
-  undelivered: number;
-  unanswered: number;
-  unansweredCommitted: number;
-  cases: number;
-  historyRows: number;
-}
+/** The counts one check of the file adds up; the run's result sums them. */
+type Tally = Pick<CrashRunResult, 'acknowledged' | 'refused' | 'undelivered' | 'unanswered' | 'unansweredCommitted' | 'cases' | 'historyRows'>;
 
 /** Every check of the header comment, against the file as the restarted server sees it. */
 export async function checkDatabase(file: string, ops: Op[], definition: CompiledProcess, round: string): Promise<{ violations: string[]; tally: Tally }> {
