@@ -4,18 +4,20 @@
  * Adds a user to the production users file (USERS_FILE). The password is read from standard input
  * (`--password-stdin`, or typed at a hidden prompt), never from the command line, where it would
  * stay in the shell history and be visible to every user of the machine in the process list.
- * `--replace` changes the roles and password of an existing user.
+ * `--replace` changes the roles and password of an existing user. The password must meet the policy
+ * in server/auth/password-policy.ts, whose name is recorded with the hash: the server refuses entries
+ * without it, since a hash alone cannot show what the password was.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hashPassword } from '../server/auth/passwords.ts';
+import { PASSWORD_POLICY, passwordProblem } from '../server/auth/password-policy.ts';
 import { parse } from 'yaml';
-import { DEMO_PASSWORD, type UserRecord } from '../server/auth/users.ts';
+import { usernameProblem, type UserRecord } from '../server/auth/users.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MIN_PASSWORD_LENGTH = 12;
 
 function fail(message: string): never {
   console.error(message);
@@ -44,7 +46,9 @@ try {
 }
 
 const { username, partnership: partnershipId } = args;
-if (!username || !/^[A-Za-z0-9._@-]{1,100}$/.test(username)) fail('Give --username: letters, digits, ".", "_", "@" or "-"');
+if (!username) fail('Give --username: letters, digits, ".", "_", "@" or "-"');
+const badName = usernameProblem(username);
+if (badName !== undefined) fail(badName);
 if (!partnershipId) fail('Give --partnership, e.g. --partnership merton');
 const roles = (args.roles ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
 if (roles.length === 0) fail('Give --roles, e.g. --roles statutory-partner,business-unit');
@@ -64,10 +68,10 @@ const existing = users.findIndex((u) => u.username === username);
 if (existing >= 0 && !args.replace) fail(`${username} is already in ${file}; add --replace to change their roles and password`);
 
 const password = args['password-stdin'] || !process.stdin.isTTY ? await readStdin() : await promptTwice();
-if (password.length < MIN_PASSWORD_LENGTH) fail(`The password must have at least ${MIN_PASSWORD_LENGTH} characters`);
-if (password === DEMO_PASSWORD || password.toLowerCase().includes(username.toLowerCase())) fail('Choose a password that is not the demo password and does not contain the username');
+const weak = passwordProblem(password, username);
+if (weak !== undefined) fail(`${weak}; nothing was changed`);
 
-const record: UserRecord = { username, partnership: partnershipId, roles, passwordHash: await hashPassword(password) };
+const record: UserRecord = { username, partnership: partnershipId, roles, passwordHash: await hashPassword(password), passwordPolicy: PASSWORD_POLICY };
 if (existing >= 0) users[existing] = record;
 else users.push(record);
 // Written beside the file and renamed, so a crash never leaves half a users file; readable by the owner only.

@@ -4,8 +4,9 @@
  * (see README, "Backup and restore").
  */
 import { resolve } from 'node:path';
+import { AuditUnavailableError } from '../server/store/audit.ts';
 import { BackupError, backupDatabase } from '../server/store/backup.ts';
-import { databaseFile } from './database-file.ts';
+import { databaseFile, shippedCatalogue } from './database-file.ts';
 
 const [target, source] = process.argv.slice(2);
 if (target === undefined || target.startsWith('-')) {
@@ -13,11 +14,12 @@ if (target === undefined || target.startsWith('-')) {
   process.exit(2);
 }
 try {
-  const report = await backupDatabase(databaseFile(source), resolve(target));
+  const report = await backupDatabase(databaseFile(source), resolve(target), shippedCatalogue());
   console.log(`Backed up ${report.source} to ${report.target} (${report.bytes} bytes): ${report.cases} case(s), ${report.historyRows} history row(s).`);
-  console.log(`integrity_check: ${report.integrity}; audit chain: ${report.audit.ok ? `intact (head hash ${report.audit.headHash})` : `BROKEN at position ${report.audit.firstBroken!.position}`}.`);
+  console.log(`integrity_check: ${report.integrity}; audit chain: ${report.audit.firstBroken === undefined ? `intact (head hash ${report.audit.headHash})` : `BROKEN at history position ${report.audit.firstBroken.position} (case ${report.audit.firstBroken.caseId}, seq ${report.audit.firstBroken.seq}): ${report.audit.firstBroken.reason}`}; ${report.audit.cases} case(s), ${report.audit.differingCases} differing from their history.`);
+  for (const d of report.audit.differences) console.error(`case ${d.caseId}: ${d.what}`);
   if (report.integrity !== 'ok' || !report.audit.ok) process.exitCode = 1;
 } catch (error) {
-  console.error(error instanceof BackupError ? error.message : error);
+  console.error(error instanceof BackupError || error instanceof AuditUnavailableError ? error.message : error);
   process.exitCode = 1;
 }

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { HashingLimit } from '../server/auth/hashing.ts';
 import { loadCatalogue } from '../server/config/index.ts';
 import { decideCreate, decideEvent } from '../server/engine/step.ts';
 import type { IsoDate } from '../server/engine/definition.ts';
@@ -14,6 +15,8 @@ import { ApiClient } from '../tests/support/server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TODAY = '2020-10-01' as IsoDate;
+/** Noon in London on that day: the instant the engine's steps are taken at. */
+const AT = '2020-10-01T11:00:00Z';
 
 function time<T>(run: () => T): { result: T; ms: number } {
   const start = performance.now();
@@ -45,19 +48,14 @@ const startRole = workflow.def.start.roles[0]!;
 const actor = { username: `${partnership.def.id}.${startRole}`, roles: [startRole] };
 
 // 1. The pure engine: create + one event that stays or moves, no I/O.
-const created = decideCreate(partnership, workflow, { data: { summary: 'Benchmark' }, actor, today: TODAY });
-const withdraw = [...(workflow.events.get(created.state)?.values() ?? [])].find((e) => e.roles.includes('raiser'));
+const created = decideCreate(partnership, workflow, { data: { summary: 'Benchmark' }, actor, at: AT });
+const withdraw = [...(workflow.events.get(created.projection.state)?.values() ?? [])].find((e) => e.roles.includes('raiser'));
 if (withdraw === undefined) throw new Error(`no event of ${workflow.def.id} may be sent by the raiser`);
 const engineRuns = 20_000;
 const engine = time(() => {
   for (let i = 0; i < engineRuns; i++) {
-    const start = decideCreate(partnership, workflow, { data: { summary: `Benchmark ${i}` }, actor, today: TODAY });
-    decideEvent(partnership, workflow, { state: start.state, createdBy: actor.username, data: start.data, deadlines: start.deadlines, tasks: start.tasks }, {
-      type: withdraw.type,
-      data: { reason: 'benchmark' },
-      actor,
-      today: TODAY,
-    });
+    const start = decideCreate(partnership, workflow, { data: { summary: `Benchmark ${i}` }, actor, at: AT });
+    decideEvent(partnership, workflow, start.projection, { type: withdraw.type, data: { reason: 'benchmark' }, actor, at: AT });
   }
 });
 const enginePerSecond = (engineRuns * 2) / (engine.ms / 1000);
@@ -88,6 +86,49 @@ const rssAfter = process.memoryUsage().rss;
 await server.close();
 rmSync(dir, { recursive: true, force: true });
 
+// 3. Sign-ins under a flood: another signed-in person's GET /api/cases, p99, while one client sends
+// sign-ins as fast as it can (right passwords, which the throttle never limits), against the same
+// with no flood, on one server in one run; then again with the bound on hashing lifted, which is
+// what the bound is worth. The flood's one address has at most 10 sign-ins in flight (the throttle).
+async function casesP99UnderFlood(passwordHashing: HashingLimit | undefined): Promise<{ quiet: number; flooded: number; signIns: number }> {
+  const floodDir = mkdtempSync(join(tmpdir(), 'bench-flood-'));
+  const floodServer = await startServer({ port: 0, databaseUrl: `sqlite:${join(floodDir, 'db.sqlite')}`, now: TODAY, demo: true, passwordHashing });
+  try {
+    const reader = await ApiClient.signIn(floodServer, actor.username);
+    for (let i = 0; i < 50; i++) await reader.createCase(partnership.def.id, workflow.def.id, { summary: `Listed ${i}` });
+    const p99 = async () => {
+      const times: number[] = [];
+      for (let i = 0; i < 400; i++) {
+        const { result, ms } = await timeAsync(() => reader.get('/api/cases'));
+        if (result.status !== 200) throw new Error(`list failed: ${result.status}`);
+        times.push(ms);
+      }
+      return times.sort((a, b) => a - b)[Math.ceil(times.length * 0.99) - 1]!;
+    };
+    const quiet = await p99();
+    let flooding = true;
+    let signIns = 0;
+    const flood = Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (flooding) {
+          const res = await new ApiClient(floodServer).request('POST', '/api/session', { username: actor.username, password: 'demo' });
+          if (res.status === 200) signIns++;
+          else if (res.status !== 429) throw new Error(`sign-in failed: ${res.status}`);
+        }
+      }),
+    );
+    const flooded = await p99();
+    flooding = false;
+    await flood;
+    return { quiet, flooded, signIns };
+  } finally {
+    await floodServer.close();
+    rmSync(floodDir, { recursive: true, force: true });
+  }
+}
+const bounded = await casesP99UnderFlood(undefined);
+const unbounded = await casesP99UnderFlood(new HashingLimit(Number.POSITIVE_INFINITY, 0));
+
 const rows = [
   ['configuration load (all partnerships)', `${load.ms.toFixed(0)} ms`],
   ['engine decisions per second (pure)', enginePerSecond.toFixed(0)],
@@ -96,6 +137,9 @@ const rows = [
   ['list of 200 cases', `${list.ms.toFixed(1)} ms`],
   ['ratio: list of 200 cases / one HTTP transition', (list.ms / (1000 / httpPerSecond)).toFixed(2)],
   [`memory growth over ${httpCases} cases (RSS, server in process)`, `${((rssAfter - rssBefore) / 1024 / 1024).toFixed(1)} MiB`],
+  ['another user\'s GET /api/cases p99, no flood / flood of sign-ins', `${bounded.quiet.toFixed(1)} ms / ${bounded.flooded.toFixed(1)} ms (${bounded.signIns} sign-ins)`],
+  ['ratio: that p99 during a flood of sign-ins / without (hashing bounded)', (bounded.flooded / bounded.quiet).toFixed(2)],
+  ['ratio: the same with the bound on hashing lifted', (unbounded.flooded / unbounded.quiet).toFixed(2)],
 ];
 console.log(`benchmark: ${partnership.def.id}/${workflow.def.id}, node ${process.version}`);
 for (const [name, value] of rows) console.log(`${name.padEnd(72)} ${value}`);

@@ -1,6 +1,8 @@
 /** Which SQLite file a maintenance command works on: the same one `npm start` would use. */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatProblem, loadCatalogue } from '../server/config/index.ts';
+import type { Catalogue } from '../server/engine/catalogue.ts';
 import { sqlitePath } from '../server/main.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -9,4 +11,14 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export function databaseFile(arg: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (arg !== undefined) return arg.startsWith('sqlite:') ? sqlitePath(arg) : resolve(arg);
   return sqlitePath(env.DATABASE_URL ?? `sqlite:${join(PROJECT_ROOT, 'data', 'workflows.sqlite')}`);
+}
+
+/** The shipped configuration, which the history of every case is replayed under; exits 2 if it has problems. */
+export function shippedCatalogue(): Catalogue {
+  const loaded = loadCatalogue(PROJECT_ROOT);
+  if (!loaded.ok) {
+    console.error(`The configuration has ${loaded.problems.length} problem(s), so cases cannot be replayed:\n${loaded.problems.map(formatProblem).join('\n')}`);
+    process.exit(2);
+  }
+  return loaded.catalogue;
 }

@@ -6,18 +6,23 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { HashingLimit } from './auth/hashing.ts';
+import type { ThrottleClock } from './auth/login-throttle.ts';
 import { hashPassword } from './auth/passwords.ts';
+import { COMMONEST_LONG_PASSWORDS } from './auth/password-policy.ts';
 import { SessionStore, DEFAULT_SESSION_POLICY, type SessionPolicy } from './auth/sessions.ts';
 import { DEMO_PASSWORD, demoUsers, readUsersFile, userDirectory, usersWithPassword, type UserRecord } from './auth/users.ts';
 import { CaseService } from './cases/service.ts';
 import { fixedClock, systemClock } from './clock.ts';
 import { formatProblem, loadCatalogue } from './config/index.ts';
-import { createApp } from './http/app.ts';
+import type { Catalogue } from './engine/catalogue.ts';
+import { createApp, trustProxySetting } from './http/app.ts';
 import { migrate } from './store/migrate.ts';
 import { Database } from './store/sqlite.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TIMER_CHECK_MS = 60_000;
+const SESSION_PURGE_MS = 15 * 60_000;
 
 export interface ServerOptions {
   port?: number;
@@ -36,6 +41,12 @@ export interface ServerOptions {
   log?: (line: string) => void;
   maxFailedLogins?: number;
   sessionPolicy?: SessionPolicy;
+  /** TRUST_PROXY: the proxies whose X-Forwarded-* headers are believed (see trustProxySetting). */
+  trustProxy?: string;
+  /** For tests: the sessions' and the sign-in throttle's clocks, and the bound on concurrent password hashing. */
+  sessionClock?: () => number;
+  signInClock?: ThrottleClock;
+  passwordHashing?: HashingLimit;
 }
 
 export interface RunningServer {
@@ -54,11 +65,22 @@ export function sqlitePath(databaseUrl: string): string {
   return isAbsolute(path) ? path : resolve(process.cwd(), path);
 }
 
+/** The zone a date-only WORKFLOW_NOW is read in: the partnerships' (they are all English). */
+function defaultTimeZone(catalogue: Catalogue): string {
+  return [...catalogue.partnerships.values()][0]?.def.timeZone ?? 'Europe/London';
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const root = options.root ?? PROJECT_ROOT;
   if (options.production && options.demo) throw new StartupError('Demo users are refused in production (NODE_ENV=production)');
   if (options.production && options.usersFile === undefined) throw new StartupError('In production, USERS_FILE must name the users file; add users with `npm run add-user`');
+  let trustProxy;
+  try {
+    trustProxy = trustProxySetting(options.trustProxy);
+  } catch (error) {
+    throw new StartupError((error as Error).message);
+  }
   const loaded = loadCatalogue(root);
   if (!loaded.ok) {
     throw new StartupError(`The configuration has ${loaded.problems.length} problem(s):\n${loaded.problems.map(formatProblem).join('\n')}`);
@@ -73,37 +95,51 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   }
   if (options.production) {
-    const weak = await usersWithPassword(fileUsers, DEMO_PASSWORD);
-    if (weak.length > 0) {
-      throw new StartupError(`In production no user may keep the demo password "${DEMO_PASSWORD}": ${weak.join(', ')}. Set a new one with npm run add-user -- --replace`);
+    for (const password of [DEMO_PASSWORD, ...COMMONEST_LONG_PASSWORDS]) {
+      const weak = await usersWithPassword(fileUsers, password);
+      if (weak.length > 0) {
+        throw new StartupError(`In production no user may keep the demo password or one of the commonest passwords ("${password}"): ${weak.join(', ')}. Set a new one with npm run add-user -- --replace`);
+      }
     }
   }
   const demo = options.demo ? await demoUsers(catalogue) : [];
   if (demo.length > 0) {
     log(`demo mode: every role of every partnership has a user <partnership>.<role>, password "${DEMO_PASSWORD}" (e.g. ${demo[0]!.username})`);
   }
-  const users = [...demo, ...fileUsers];
-  const decoyHash = await hashPassword(`decoy-${Math.random()}`);
+  const users = userDirectory([...demo, ...fileUsers], await hashPassword(`decoy-${Math.random()}`));
 
   const file = sqlitePath(options.databaseUrl ?? `sqlite:${join(root, 'data', 'workflows.sqlite')}`);
   mkdirSync(dirname(file), { recursive: true });
   const db = await Database.open(file);
-  await migrate(db);
-  const clock = options.now !== undefined ? fixedClock(options.now) : systemClock;
+  await migrate(db, { catalogue });
+  const clock = options.now !== undefined ? fixedClock(options.now, defaultTimeZone(catalogue)) : systemClock;
   const service = new CaseService(db, catalogue, clock);
+  // Deadlines follow the calendar in force: a bank holiday added since the last start moves open ones.
+  const moved = await service.followCalendar();
+  if (moved > 0) log(`the working-day calendar changed: moved the open deadlines of ${moved} case(s), each recorded in its history`);
   // Timers that came due while the server was down fire before the first request is answered.
   const fired = await service.fireDueTimers();
   if (fired > 0) log(`fired ${fired} timer event(s) that came due while the server was down`);
+
+  // Sessions that are over go at start-up (among them those of users whose roles or password the
+  // users file has changed) and every quarter of an hour, besides each one found expired in use.
+  const sessions = new SessionStore(db, options.sessionPolicy ?? DEFAULT_SESSION_POLICY, options.sessionClock);
+  const purgeSessions = () => sessions.purge((username) => users.find(username)?.fingerprint);
+  const ended = await purgeSessions();
+  if (ended > 0) log(`ended ${ended} session(s) that had expired or whose user has changed`);
 
   const app = createApp({
     service,
     db,
     clock,
-    sessions: new SessionStore(db, options.sessionPolicy ?? DEFAULT_SESSION_POLICY),
-    users: userDirectory(users, decoyHash),
+    sessions,
+    users,
     clientDir: join(root, 'client', 'dist'),
     secureCookies: options.production === true,
     maxFailedLogins: options.maxFailedLogins ?? 10,
+    trustProxy,
+    signInClock: options.signInClock,
+    passwordHashing: options.passwordHashing,
     log,
   });
   const server = app.listen(options.port ?? 3000, options.host ?? '127.0.0.1');
@@ -115,6 +151,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     service.fireDueTimers().catch((error: unknown) => log(`timer check failed: ${(error as Error).stack ?? String(error)}`));
   }, TIMER_CHECK_MS);
   timerCheck.unref();
+  const sessionPurge = setInterval(() => {
+    purgeSessions().catch((error: unknown) => log(`session purge failed: ${(error as Error).stack ?? String(error)}`));
+  }, SESSION_PURGE_MS);
+  sessionPurge.unref();
 
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -122,6 +162,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url: `http://${host}:${address.port}`,
     async close() {
       clearInterval(timerCheck);
+      clearInterval(sessionPurge);
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await db.close();
@@ -142,6 +183,7 @@ async function main(): Promise<void> {
       demo: !production,
       production,
       usersFile: env.USERS_FILE,
+      trustProxy: env.TRUST_PROXY,
       log,
     });
     const shownUrl = server.url.replace('127.0.0.1', 'localhost');

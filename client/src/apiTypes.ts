@@ -128,6 +128,15 @@ export interface Deadline {
   due: string;
   met: boolean | null;
   overdue: boolean;
+  /** A correction changed whether it was met. */
+  corrected: boolean;
+}
+
+/** One field a correction changed: its value before (null when it had none) and after. */
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
 }
 
 export interface HistoryEntry {
@@ -138,6 +147,34 @@ export interface HistoryEntry {
   by: string;
   at: string;
   data: Record<string, unknown>;
+  /** Corrections only: what they changed. */
+  changes?: FieldChange[];
+}
+
+/** One time a step was recorded: who, when, and that step's own answers. */
+export interface StepEntry {
+  seq: number;
+  by: string;
+  at: string;
+  data: Record<string, unknown>;
+  /** Corrections only: what they changed. */
+  changes?: FieldChange[];
+}
+
+/**
+ * The answers of one step (an event as configured from its stages, or the start form, type `CREATE`),
+ * in the order each step was first taken. An event type configured twice with two labels is two
+ * steps. A `repeatable` step (actions, letters, communications) keeps every entry.
+ */
+export interface CaseStep {
+  type: string;
+  label: string;
+  form: FormId;
+  repeatable: boolean;
+  /** A correction event's step: its entries carry `changes`. */
+  correction: boolean;
+  /** Oldest first. */
+  entries: StepEntry[];
 }
 
 export interface CaseRecord extends CaseSummary {
@@ -151,6 +188,8 @@ export interface CaseRecord extends CaseSummary {
   links: { id: CaseId; process: ProcessId; relation: string }[];
   available: AvailableEvent[];
   history: HistoryEntry[];
+  /** Each step's answers as recorded, the record of the case; `data` is the facts they add up to. */
+  steps: CaseStep[];
 }
 
 export interface EscalationLogRow {

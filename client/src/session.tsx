@@ -1,12 +1,13 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, onUnauthenticated, setCsrfToken } from './api.ts';
+import { createContext, Fragment, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.ts';
 import type { Session, User } from './apiTypes.ts';
 import { clearDrafts } from './forms/drafts.ts';
 import { navigate } from './router.tsx';
 
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'signed-out' }
+  /** `ended`: a session is known to be over (signed out, expired, replaced); not after a network failure. */
+  | { status: 'signed-out'; ended: boolean }
   | { status: 'signed-in'; user: User };
 
 interface SessionContextValue {
@@ -17,33 +18,85 @@ interface SessionContextValue {
 
 const SessionContext = createContext<SessionContextValue | null>(null);
 
+/**
+ * Which session this browser's tabs share (they share the cookie): the user and a digest of the
+ * session's CSRF token, written whenever a tab finds a different one. Every other tab gets a storage
+ * event and asks the server again, so a sign-in, a sign-out or another person's sign-in in one tab
+ * reaches them all. A tab that finds the same session writes nothing, so tabs do not echo each other.
+ */
+const CURRENT_SESSION = 'session';
+
+function sessionMark(session: Session): string {
+  let digest = 0x811c9dc5; // FNV-1a: enough to tell sessions apart, without keeping the token itself
+  for (const char of session.csrfToken) digest = Math.imul(digest ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return `${session.user.username} ${digest.toString(36)}`;
+}
+
+function markSession(mark: string | null): void {
+  try {
+    if (window.localStorage.getItem(CURRENT_SESSION) === mark) return;
+    if (mark === null) window.localStorage.removeItem(CURRENT_SESSION);
+    else window.localStorage.setItem(CURRENT_SESSION, mark);
+  } catch {
+    // Storage disabled: the other tabs find out at their next request instead.
+  }
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
   const accept = useCallback((session: Session) => {
     setCsrfToken(session.csrfToken);
     setState({ status: 'signed-in', user: session.user });
+    markSession(sessionMark(session));
   }, []);
 
-  const drop = useCallback(() => {
+  const drop = useCallback((ended: boolean) => {
     setCsrfToken(null);
-    setState({ status: 'signed-out' });
+    setState({ status: 'signed-out', ended });
+    if (ended) markSession(null);
   }, []);
+
+  /** Asks the server whose session the cookie holds now. */
+  const check = useCallback(() => {
+    api.session().then(accept, (error: unknown) => drop(error instanceof ApiError && error.status === 401));
+  }, [accept, drop]);
 
   useEffect(() => {
-    api.session().then(accept, drop);
-    return onUnauthenticated(drop);
-  }, [accept, drop]);
+    check();
+    const stopListening = onUnauthenticated(() => drop(true));
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === CURRENT_SESSION) check();
+    };
+    window.addEventListener('storage', onStorage);
+    return () => {
+      stopListening();
+      window.removeEventListener('storage', onStorage);
+    };
+  }, [check, drop]);
+
+  // Drafts hold case details and belong to a session: when it ends, however it ends, none stays
+  // on what may be a shared computer, and a new sign-in leaves nobody else's. This runs after the
+  // pages of the old session have unmounted, so none of them can save a draft after it.
+  const username = state.status === 'signed-in' ? state.user.username : undefined;
+  const endedSession = state.status === 'signed-out' && state.ended;
+  const lastUser = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (username !== undefined) clearDrafts(username);
+    else if (endedSession) clearDrafts();
+    if (username === undefined) return;
+    // Someone else signing in (here after an expiry, or in another tab) starts at the beginning, not on the last person's page.
+    if (lastUser.current !== undefined && lastUser.current !== username) navigate('/', { replace: true });
+    lastUser.current = username;
+  }, [username, endedSession]);
 
   const value = useMemo<SessionContextValue>(
     () => ({
       state,
-      signIn: async (username, password) => accept(await api.signIn(username, password)),
+      signIn: async (name, password) => accept(await api.signIn(name, password)),
       signOut: async () => {
-        // Drafts hold case details; a deliberate sign-out should not leave them on a shared computer.
-        if (state.status === 'signed-in') clearDrafts(state.user.username);
         await api.signOut().catch(() => undefined);
-        drop();
+        drop(true);
         // The next person to sign in starts at the beginning, not on the last person's page.
         navigate('/', { replace: true });
       },
@@ -51,7 +104,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [state, accept, drop],
   );
 
-  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+  // Keyed by the user, so nothing one person's pages hold in memory is shown to the next.
+  return (
+    <SessionContext.Provider value={value}>
+      <Fragment key={username ?? ''}>{children}</Fragment>
+    </SessionContext.Provider>
+  );
 }
 
 export function useSession(): SessionContextValue {

@@ -103,6 +103,52 @@ communicationNote?: string
 }
 
 /**
+ * Changes dates already recorded on this case. Only the dates you enter change; the old ones stay in the history beside the new, with your reason, and a deadline whose result changes is shown and reported as corrected.
+ */
+export interface CsprCorrectDatesForm {
+/**
+ * Say what was wrong and where the right date comes from, for example "typed as 5 March; the letter to the National Panel is dated 3 March". It is kept in the history with the old and new dates.
+ */
+reason: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+awareOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+partnersNotifiedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+panelNotifiedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+secretaryOfStateAndOfstedNotifiedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+completedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+decidedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+receivedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+publishedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+improvementsPublishedOn?: string
+}
+
+/**
  * The Independent Advisor decides whether the case meets the criteria for a local child safeguarding practice review, on the information the Case Review Group provides, identifies on what grounds a review should be carried out, and notifies the National Panel of the decision.
  */
 export interface CsprDecisionForm {
@@ -534,4 +580,38 @@ title: string
  */
 decisionDate: string
 reviewer?: string
+}
+
+/**
+ * Changes dates already recorded on this case. Only the dates you enter change; the old ones stay in the history beside the new, with your reason, and a deadline whose result changes is shown and reported as corrected.
+ */
+export interface ScrTransitionCorrectDatesForm {
+/**
+ * Say what was wrong and where the right date comes from, for example "typed as 5 March; the letter to the National Panel is dated 3 March". It is kept in the history with the old and new dates.
+ */
+reason: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+decisionDate?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+publishedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+handedOverOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+handedToPartnersOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+handedToNationalPanelOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+handedToDfeOn?: string
 }

@@ -143,6 +143,60 @@ communicationNote?: string
 }
 
 /**
+ * Changes dates already recorded on this case. Only the dates you enter change; the old ones stay in the history beside the new, with your reason, and a deadline whose result changes is shown and reported as corrected.
+ */
+export interface CsprCorrectDatesForm {
+/**
+ * Say what was wrong and where the right date comes from, for example "typed as 5 March; the letter to the National Panel is dated 3 March". It is kept in the history with the old and new dates.
+ */
+reason: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+awareOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+partnersNotifiedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+panelNotifiedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+secretaryOfStateAndOfstedNotifiedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+completedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+decidedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+receivedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+publishedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+improvementsPublishedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+reportedToPartnershipOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+nextMeetingOn?: string
+}
+
+/**
  * The Independent Person reports decisions taken between meetings to the Partnership no later than its next meeting, or in writing.
  */
 export interface CsprDecisionReportedForm {

@@ -10,9 +10,8 @@ const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptO
 const PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEY_LENGTH = 32;
 
-/** `scrypt$N$r$p$salt$key`, salt and key base64url. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
+/** `scrypt$N$r$p$salt$key`, salt and key base64url. The salt is random unless given (demo mode only). */
+export async function hashPassword(password: string, salt: Buffer = randomBytes(16)): Promise<string> {
   const key = await scrypt(password, salt, KEY_LENGTH, PARAMS);
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }

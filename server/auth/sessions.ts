@@ -4,6 +4,8 @@ import type { Database } from '../store/sqlite.ts';
 export interface Session {
   username: string;
   csrfToken: string;
+  /** The user's fingerprint when the session began (see userFingerprint). */
+  fingerprint: string;
 }
 
 export interface SessionPolicy {
@@ -28,15 +30,16 @@ export class SessionStore {
     private readonly nowMs: () => number = Date.now,
   ) {}
 
-  async create(username: string): Promise<{ token: string; session: Session }> {
+  async create(username: string, fingerprint: string): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
-    const session = { username, csrfToken: randomBytes(32).toString('base64url') };
+    const session = { username, csrfToken: randomBytes(32).toString('base64url'), fingerprint };
     const now = this.nowMs();
     await this.db.transaction((tx) =>
-      tx.run('INSERT INTO sessions (token_hash, username, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)', [
+      tx.run('INSERT INTO sessions (token_hash, username, csrf_token, user_fingerprint, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)', [
         tokenHash(token),
         username,
         session.csrfToken,
+        fingerprint,
         now,
         now,
       ]),
@@ -44,9 +47,10 @@ export class SessionStore {
     return { token, session };
   }
 
+  /** The session of `token` while it lasts; an expired one is deleted when it is looked up. */
   async find(token: string): Promise<Session | undefined> {
-    const row = await this.db.reader.get<{ username: string; csrf_token: string; created_at: number; last_seen_at: number }>(
-      'SELECT username, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = ?',
+    const row = await this.db.reader.get<{ username: string; csrf_token: string; user_fingerprint: string; created_at: number; last_seen_at: number }>(
+      'SELECT username, csrf_token, user_fingerprint, created_at, last_seen_at FROM sessions WHERE token_hash = ?',
       [tokenHash(token)],
     );
     if (row === undefined) return undefined;
@@ -60,11 +64,31 @@ export class SessionStore {
     if (now - row.last_seen_at > Math.min(60_000, this.policy.idleMs / 4)) {
       await this.db.transaction((tx) => tx.run('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?', [now, tokenHash(token)]));
     }
-    return { username: row.username, csrfToken: row.csrf_token };
+    return { username: row.username, csrfToken: row.csrf_token, fingerprint: row.user_fingerprint };
   }
 
   async destroy(token: string): Promise<void> {
     await this.db.transaction((tx) => tx.run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash(token)]));
+  }
+
+  /**
+   * Deletes the sessions that are over: expired ones, and those whose user is gone from the users
+   * or changed since (`current` gives a user's fingerprint now). Returns how many went.
+   */
+  async purge(current: (username: string) => string | undefined): Promise<number> {
+    const now = this.nowMs();
+    const owners = await this.db.reader.all<{ username: string; user_fingerprint: string }>(
+      'SELECT DISTINCT username, user_fingerprint FROM sessions',
+    );
+    const stale = owners.filter((o) => current(o.username) !== o.user_fingerprint);
+    return this.db.transaction(async (tx) => {
+      const expired = await tx.run('DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?', [now - this.policy.idleMs, now - this.policy.absoluteMs]);
+      let ended = expired.changes;
+      for (const owner of stale) {
+        ended += (await tx.run('DELETE FROM sessions WHERE username = ? AND user_fingerprint = ?', [owner.username, owner.user_fingerprint])).changes;
+      }
+      return ended;
+    });
   }
 }
 

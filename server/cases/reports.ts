@@ -1,7 +1,55 @@
 import type { CompiledPartnership } from '../engine/catalogue.ts';
+import { addCalendarDays, dateInZone, isIsoDate } from '../engine/dates/index.ts';
 import type { IsoDate } from '../engine/definition.ts';
 import { readPath } from '../engine/expressions.ts';
-import type { DeadlineRow, HistoryRow } from '../store/reports.ts';
+import type { CaseDateRow, DeadlineRow, HistoryRow } from '../store/reports.ts';
+
+/** Open ends of a report's range. */
+export const OPEN_FROM = '0000-01-01';
+export const OPEN_TO = '9999-12-31';
+
+/**
+ * A report's period: dates in the partnership's time zone, inclusive. History keeps exact instants;
+ * a transition is in the period when its date *in that zone* is (00:30 in London on 2 April is 2 April,
+ * though it is still 1 April in UTC).
+ */
+export interface Period {
+  from: string;
+  to: string;
+  timeZone: string;
+}
+
+/**
+ * The UTC dates an instant whose date in the period's zone lies in the period can have: one day
+ * either side, enough for any zone less than a day from UTC. Query on these, then keep `inPeriod`.
+ */
+export function utcDatesAround(period: Period): { from: string; to: string } {
+  return {
+    from: period.from <= OPEN_FROM ? period.from : addCalendarDays(period.from, -1),
+    to: period.to >= OPEN_TO ? period.to : addCalendarDays(period.to, 1),
+  };
+}
+
+/** True when the instant's date in the period's zone is in the period. */
+export function inPeriod(at: string, period: Period): boolean {
+  const date = dateInZone(at, period.timeZone);
+  return date >= period.from && date <= period.to;
+}
+
+/** Rows of the widened query that are in the period, oldest first (ties in the order they were written). */
+export function historyInPeriod(rows: readonly HistoryRow[], period: Period): HistoryRow[] {
+  return rows
+    .filter((row) => inPeriod(row.at, period))
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.position - b.position);
+}
+
+/**
+ * The date a case happened, as reports count it: its process's `reports.caseDate` field when the
+ * case has it (a serious incident's awareOn), else the date it was recorded in the partnership's zone.
+ */
+export function caseDateOf(row: CaseDateRow, timeZone: string): string {
+  return typeof row.caseDate === 'string' && isIsoDate(row.caseDate) ? row.caseDate : dateInZone(row.createdAt, timeZone);
+}
 
 export interface EscalationLogRow {
   caseId: string;
@@ -27,6 +75,7 @@ export function escalationLogProcesses(partnership: CompiledPartnership) {
   return [...partnership.processes.values()].flatMap((p) => (p.def.reports?.escalationLog ? [{ id: p.def.id, log: p.def.reports.escalationLog }] : []));
 }
 
+/** The log's rows from history already cut to the period (see `historyInPeriod`). */
 export function escalationLog(partnership: CompiledPartnership, rows: HistoryRow[]): EscalationLogRow[] {
   const logs = new Map(escalationLogProcesses(partnership).map((p) => [p.id, p.log]));
   return rows.flatMap((row) => {
@@ -52,17 +101,32 @@ export interface ProcessSummary {
   opened: number;
   closed: Record<string, number>;
   outcomes: Record<string, Record<string, number>>;
-  deadlines: Record<string, { label: string; met: number; missed: number; overdue: number; open: number }>;
+  /** `corrected`: how many of them a correction changed the met or missed result of (the other counts are as corrected). */
+  deadlines: Record<string, { label: string; met: number; missed: number; overdue: number; open: number; corrected: number }>;
 }
 
 /**
- * The yearly summary from history: what happened inside [from, to], whatever the cases did before
- * or after it. Deadlines count in the period their due date falls in.
+ * The yearly summary: what happened inside the period, whatever the cases did before or after it.
+ * A case is opened in the period of its own date (`caseDateOf`: when it happened, not when it was
+ * entered); closings and outcomes count on the date, in the partnership's zone, of the transition;
+ * deadlines in the period their due date falls in. `history` is already cut to the period, and
+ * `cases` holds the candidates for "opened" (any outside the period are left out here).
  */
-export function summarise(partnership: CompiledPartnership, history: HistoryRow[], deadlines: DeadlineRow[], today: IsoDate): ProcessSummary[] {
+export function summarise(
+  partnership: CompiledPartnership,
+  input: { history: HistoryRow[]; cases: CaseDateRow[]; deadlines: DeadlineRow[] },
+  period: Period,
+  today: IsoDate,
+): ProcessSummary[] {
+  const { history, cases, deadlines } = input;
   return [...partnership.processes.values()].map((process) => {
     const { def } = process;
     const rows = history.filter((h) => h.process === def.id);
+    const opened = cases.filter((c) => {
+      if (c.process !== def.id) return false;
+      const date = caseDateOf(c, period.timeZone);
+      return date >= period.from && date <= period.to;
+    }).length;
     const isFinal = (state: string | null) => state !== null && def.states[state]?.final === true;
     const closed: Record<string, number> = {};
     for (const row of rows) if (isFinal(row.to) && !isFinal(row.from)) closed[row.to] = (closed[row.to] ?? 0) + 1;
@@ -80,12 +144,13 @@ export function summarise(partnership: CompiledPartnership, history: HistoryRow[
     }
     const deadlineCounts: ProcessSummary['deadlines'] = {};
     for (const d of deadlines.filter((d) => d.process === def.id)) {
-      const entry = (deadlineCounts[d.id] ??= { label: def.deadlines?.[d.id]?.label ?? d.id, met: 0, missed: 0, overdue: 0, open: 0 });
+      const entry = (deadlineCounts[d.id] ??= { label: def.deadlines?.[d.id]?.label ?? d.id, met: 0, missed: 0, overdue: 0, open: 0, corrected: 0 });
+      if (d.corrected) entry.corrected++;
       if (d.met === true) entry.met++;
       else if (d.met === false) entry.missed++;
       else if (d.satisfiedBy !== null && !d.final && d.due < today) entry.overdue++;
       else entry.open++;
     }
-    return { process: def.id, title: def.title, opened: rows.filter((r) => r.from === null).length, closed, outcomes, deadlines: deadlineCounts };
+    return { process: def.id, title: def.title, opened, closed, outcomes, deadlines: deadlineCounts };
   });
 }

@@ -2,32 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { CREATE_EVENT, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
 import { NotFoundError, VersionConflictError } from '../engine/errors.ts';
-import { decideCreate, decideEvent, decideTimer, type Actor, type CaseState, type Decision } from '../engine/step.ts';
+import { project, type HistoryStep, type Projection } from '../engine/project.ts';
+import { decideCalendarChange, decideCreate, decideEvent, decideTimer, type Actor, type Decision } from '../engine/step.ts';
 import { availableEvents, deadlineView } from '../engine/view.ts';
-import {
-  appendHistory,
-  findCase,
-  insertCase,
-  insertLink,
-  loadCase,
-  loadDeadlines,
-  loadTasks,
-  loadTimers,
-  removeTimer,
-  replaceDeadlines,
-  replaceTasks,
-  replaceTimers,
-  updateCase,
-  dueTimers,
-  type CaseRow,
-  type StoredCase,
-} from '../store/cases.ts';
+import { appendHistory, casesWithOpenDeadlines, dueTimers, findCase, insertCase, loadCase, loadHistory, updateCase, writeProjection, type CaseRow, type StoredCase } from '../store/cases.ts';
 import type { Connection, Database } from '../store/sqlite.ts';
-
-/** What the engine needs of a stored case, read inside the transaction that will change it. */
-async function caseStateOf(tx: Connection, row: CaseRow): Promise<CaseState> {
-  return { state: row.state, createdBy: row.createdBy, data: row.data, deadlines: await loadDeadlines(tx, row.id), tasks: await loadTasks(tx, row.id) };
-}
+import { mayRead } from './access.ts';
+import { recordOf } from './record.ts';
 
 /** A signed-in person: one partnership, one or more of its roles. */
 export interface User extends Actor {
@@ -41,8 +22,9 @@ export interface EventRequest {
 }
 
 /**
- * The application's use cases: it loads a case, asks the pure engine what an event decides,
- * and commits the decision (case, history, deadlines, tasks, timers, linked cases) in one transaction.
+ * The application's use cases: it reads a case from its history, asks the pure engine what an
+ * event decides, and commits the new history entries with the case they make (row, deadlines,
+ * tasks, timers, linked cases: a cache of the history) in one transaction.
  */
 export class CaseService {
   constructor(
@@ -67,31 +49,41 @@ export class CaseService {
     return { partnership, process };
   }
 
+  /** "Today" for a partnership: the date now in its time zone. */
+  today(partnership: CompiledPartnership) {
+    return this.clock.today(partnership.def.timeZone);
+  }
+
   async create(user: User, partnershipId: string, processId: string, data: Record<string, unknown>) {
     const { partnership, process } = this.process(user, partnershipId, processId);
-    const decision = decideCreate(partnership, process, { data, actor: user, today: this.clock.today() });
-    const id = await this.db.transaction(async (tx) => {
-      const at = this.clock.now();
-      const caseId = randomUUID();
-      await this.commitNew(tx, partnership, process, caseId, user.username, decision, at);
-      return caseId;
+    const at = this.clock.now();
+    const decision = decideCreate(partnership, process, { data, actor: user, at });
+    const id = randomUUID();
+    await this.db.transaction(async (tx) => {
+      await insertCase(tx, rowOf(id, partnership, process, decision.projection));
+      await this.commitDecision(tx, partnership, process, id, [], decision);
     });
     return this.get(user, id);
   }
 
   async sendEvent(user: User, caseId: string, request: EventRequest) {
     await this.db.transaction(async (tx) => {
-      const row = await this.caseOf(tx, user, caseId);
+      const row = await findCase(tx, caseId);
+      if (row === undefined || row.partnership !== user.partnership) throw new NotFoundError(`No case "${caseId}" for you`);
+      const { partnership, process } = this.resolve(row);
+      const history = await loadHistory(tx, caseId);
+      const current = project(partnership, process, history)!;
+      if (!mayRead(process, user, { createdBy: current.createdBy, state: current.state, participants: history.map((h) => h.by) })) {
+        throw new NotFoundError(`No case "${caseId}" for you`);
+      }
       if (row.version !== request.expectedVersion) {
         throw new VersionConflictError(
           `The case has changed since you loaded it (it is now at version ${row.version}); reload it and try again`,
           { currentVersion: row.version },
         );
       }
-      const { partnership, process } = this.resolve(row);
-      const current = await caseStateOf(tx, row);
-      const decision = decideEvent(partnership, process, current, { ...request, actor: user, today: this.clock.today() });
-      await this.commit(tx, partnership, process, row, decision, this.clock.now());
+      const decision = decideEvent(partnership, process, current, { ...request, actor: user, at: this.clock.now() });
+      await this.commitDecision(tx, partnership, process, caseId, history, decision, row.version);
     });
     return this.get(user, caseId);
   }
@@ -99,14 +91,18 @@ export class CaseService {
   async get(user: User, caseId: string) {
     const stored = await loadCase(this.db.reader, caseId);
     if (stored === undefined || stored.partnership !== user.partnership) throw new NotFoundError(`No case "${caseId}" for you`);
+    const { process } = this.resolve(stored);
+    if (!mayRead(process, user, { createdBy: stored.createdBy, state: stored.state, participants: stored.history.map((h) => h.by) })) {
+      throw new NotFoundError(`No case "${caseId}" for you`);
+    }
     return this.view(user, stored);
   }
 
   /** The case as the API shows it to this person today. */
   view(user: User, stored: StoredCase) {
-    const { process } = this.resolve(stored);
+    const { partnership, process } = this.resolve(stored);
     const state = process.def.states[stored.state];
-    const today = this.clock.today();
+    const today = this.today(partnership);
     return {
       id: stored.id,
       partnership: stored.partnership,
@@ -124,38 +120,76 @@ export class CaseService {
       deadlines: stored.deadlines.map((d) => deadlineView(d, today, stored.final)),
       tasks: stored.tasks,
       links: stored.links,
-      available: stored.final ? [] : availableEvents(process, stored.state, user, stored.createdBy),
-      history: stored.history,
+      available: availableEvents(process, stored.state, user, stored.createdBy),
+      steps: recordOf(process, stored.history),
+      history: stored.history.map(({ effects, ...entry }) => (effects.changes === undefined ? entry : { ...entry, changes: effects.changes })),
     };
   }
 
   /**
    * Sends the events of every durable timer whose date has come, each in its own transaction.
-   * A timer is deleted in the transaction that fires it, so it fires once however often this runs.
+   * A timer is part of the case's projection, so the step that fires it also removes it: it fires
+   * once however often this runs.
    */
   async fireDueTimers(): Promise<number> {
     let fired = 0;
-    for (const timer of await dueTimers(this.db.reader, this.clock.today())) {
+    const latestToday = [...this.catalogue.partnerships.values()].map((p) => this.today(p)).sort().at(-1);
+    if (latestToday === undefined) return 0;
+    for (const timer of await dueTimers(this.db.reader, latestToday)) {
       const done = await this.db.transaction(async (tx) => {
         const row = await findCase(tx, timer.caseId);
-        if (row === undefined || row.state !== timer.state) {
-          await removeTimer(tx, timer.caseId, timer.state, timer.event);
-          return false;
-        }
+        if (row === undefined || row.state !== timer.state) return false;
         const { partnership, process } = this.resolve(row);
-        const current = await caseStateOf(tx, row);
-        const decision = decideTimer(partnership, process, current, timer.event, this.clock.today());
-        await removeTimer(tx, timer.caseId, timer.state, timer.event);
-        if (decision.timers === 'keep') {
-          const rest = (await loadTimers(tx, row.id)).filter((t) => t.event !== timer.event);
-          decision.timers = rest;
-        }
-        await this.commit(tx, partnership, process, row, decision, this.clock.now());
+        if (timer.fireOn > this.today(partnership)) return false;
+        const history = await loadHistory(tx, row.id);
+        const current = project(partnership, process, history)!;
+        if (!current.timers.some((t) => t.event === timer.event)) return false;
+        const decision = decideTimer(partnership, process, current, timer.event, this.clock.now());
+        await this.commitDecision(tx, partnership, process, row.id, history, decision, row.version);
         return true;
       });
       if (done) fired++;
     }
     return fired;
+  }
+
+  /**
+   * Moves the open deadlines that a changed working-day calendar moves (see decideCalendarChange),
+   * each case in its own transaction with one history entry by `system`. Skipped for a calendar
+   * whose holidays are those it last checked. Returns how many cases moved.
+   */
+  async followCalendar(): Promise<number> {
+    let movedCases = 0;
+    const byCalendar = new Map<string, CompiledPartnership[]>();
+    for (const p of this.catalogue.partnerships.values()) byCalendar.set(p.calendar.id, [...(byCalendar.get(p.calendar.id) ?? []), p]);
+    for (const [calendarId, partnerships] of byCalendar) {
+      const { fingerprint } = partnerships[0]!.calendar;
+      const last = await this.db.reader.get<{ fingerprint: string }>('SELECT fingerprint FROM calendars_in_force WHERE id = ?', [calendarId]);
+      if (last?.fingerprint === fingerprint) continue;
+      for (const partnership of partnerships) {
+        for (const caseId of await casesWithOpenDeadlines(this.db.reader, partnership.def.id)) {
+          const moved = await this.db.transaction(async (tx) => {
+            const row = await findCase(tx, caseId);
+            if (row === undefined) return false;
+            const { process } = this.resolve(row);
+            const history = await loadHistory(tx, caseId);
+            const decision = decideCalendarChange(partnership, process, project(partnership, process, history)!, this.clock.now());
+            if (decision === undefined) return false;
+            await this.commitDecision(tx, partnership, process, caseId, history, decision, row.version);
+            return true;
+          });
+          if (moved) movedCases++;
+        }
+      }
+      await this.db.transaction((tx) =>
+        tx.run('INSERT INTO calendars_in_force (id, fingerprint, checked_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, checked_at = excluded.checked_at', [
+          calendarId,
+          fingerprint,
+          this.clock.now(),
+        ]),
+      );
+    }
+    return movedCases;
   }
 
   resolve(row: Pick<CaseRow, 'partnership' | 'process'>): { partnership: CompiledPartnership; process: CompiledProcess } {
@@ -167,84 +201,79 @@ export class CaseService {
     return { partnership, process };
   }
 
-  private async caseOf(tx: Connection, user: User, caseId: string): Promise<CaseRow> {
-    const row = await findCase(tx, caseId);
-    if (row === undefined || row.partnership !== user.partnership) throw new NotFoundError(`No case "${caseId}" for you`);
-    return row;
-  }
-
-  private async commitNew(
+  /**
+   * Commits a decision: any linked cases it starts (named on the step that starts them), the new
+   * history entries, and the case's cache as the whole history now decides it.
+   */
+  private async commitDecision(
     tx: Connection,
     partnership: CompiledPartnership,
     process: CompiledProcess,
     caseId: string,
-    createdBy: string,
+    history: readonly HistoryStep[],
     decision: Decision,
-    at: string,
+    expectedVersion?: number,
   ): Promise<void> {
-    const row: CaseRow = {
-      id: caseId,
-      partnership: partnership.def.id,
-      process: process.def.id,
-      processVersion: process.def.version,
-      state: decision.state,
-      final: process.def.states[decision.state]?.final === true,
-      version: decision.steps.length,
-      data: decision.data,
-      createdBy,
-      createdAt: at,
-      updatedAt: at,
-    };
-    await insertCase(tx, row);
-    await this.writeDerived(tx, partnership, row, decision, 1, at);
-  }
-
-  private async commit(
-    tx: Connection,
-    partnership: CompiledPartnership,
-    process: CompiledProcess,
-    row: CaseRow,
-    decision: Decision,
-    at: string,
-  ): Promise<void> {
-    const version = row.version + decision.steps.length;
-    const change = { state: decision.state, final: process.def.states[decision.state]?.final === true, version, data: decision.data, updatedAt: at };
-    if (!(await updateCase(tx, row.id, row.version, change))) {
-      const current = await findCase(tx, row.id);
-      throw new VersionConflictError('The case changed while your change was being saved; reload it and try again', {
-        currentVersion: current?.version ?? row.version,
+    const steps = decision.steps.map((step) => ({ ...step, effects: { ...step.effects } }));
+    const started: { id: string; process: CompiledProcess; step: HistoryStep }[] = [];
+    for (const start of decision.startCases) {
+      const linkedProcess = partnership.processes.get(start.process)!;
+      const id = randomUUID();
+      const parent = steps.find((s) => s.seq === start.startedBy)!;
+      parent.effects.startedCases = [...(parent.effects.startedCases ?? []), { caseId: id, process: start.process, relation: start.relation }];
+      started.push({
+        id,
+        process: linkedProcess,
+        step: {
+          seq: 1,
+          type: CREATE_EVENT,
+          from: null,
+          to: start.state,
+          by: parent.by,
+          at: parent.at,
+          data: start.data,
+          effects: { linkedFrom: { caseId, process: process.def.id, relation: start.reverseRelation } },
+        },
       });
     }
-    await this.writeDerived(tx, partnership, { ...row, ...change }, decision, row.version + 1, at);
-  }
-
-  private async writeDerived(
-    tx: Connection,
-    partnership: CompiledPartnership,
-    row: CaseRow,
-    decision: Decision,
-    firstSeq: number,
-    at: string,
-  ): Promise<void> {
-    await appendHistory(tx, row.id, firstSeq, decision.steps, at);
-    await replaceDeadlines(tx, row.id, decision.deadlines);
-    await replaceTasks(tx, row.id, decision.tasks);
-    if (decision.timers !== 'keep') await replaceTimers(tx, row.id, decision.state, decision.timers);
-    for (const start of decision.startCases) {
-      const process = partnership.processes.get(start.process)!;
-      const linkedId = randomUUID();
-      const linked: Decision = {
-        steps: [{ type: CREATE_EVENT, from: null, to: start.state, by: decision.steps[0]!.by, data: start.data }],
-        state: start.state,
-        data: start.data,
-        deadlines: [],
-        tasks: [],
-        timers: [],
-        startCases: [],
-      };
-      await this.commitNew(tx, partnership, process, linkedId, linked.steps[0]!.by, linked, at);
-      await insertLink(tx, row.id, linkedId, start.relation);
-      await insertLink(tx, linkedId, row.id, start.reverseRelation);
+    const projection = started.length === 0 ? decision.projection : project(partnership, process, [...history, ...steps])!;
+    if (expectedVersion !== undefined) {
+      const change = { state: projection.state, final: projection.final, version: projection.version, data: projection.data, updatedAt: projection.updatedAt };
+      if (!(await updateCase(tx, caseId, expectedVersion, change))) {
+        const current = await findCase(tx, caseId);
+        throw new VersionConflictError('The case changed while your change was being saved; reload it and try again', {
+          currentVersion: current?.version ?? expectedVersion,
+        });
+      }
     }
+    // A started case exists before the links that point at it.
+    for (const linked of started) {
+      const linkedProjection = project(partnership, linked.process, [linked.step])!;
+      await insertCase(tx, rowOf(linked.id, partnership, linked.process, linkedProjection));
+      await appendHistory(tx, ownerOf(linked.id, partnership, linked.process), [linked.step]);
+    }
+    await appendHistory(tx, ownerOf(caseId, partnership, process), steps);
+    await writeProjection(tx, caseId, projection);
+    for (const linked of started) await writeProjection(tx, linked.id, project(partnership, linked.process, [linked.step])!);
   }
+}
+
+function ownerOf(caseId: string, partnership: CompiledPartnership, process: CompiledProcess) {
+  return { caseId, partnership: partnership.def.id, process: process.def.id, processVersion: process.def.version };
+}
+
+function rowOf(id: string, partnership: CompiledPartnership, process: CompiledProcess, projection: Projection): CaseRow {
+  return {
+    id,
+    partnership: partnership.def.id,
+    process: process.def.id,
+    processVersion: process.def.version,
+    state: projection.state,
+    final: projection.final,
+    version: projection.version,
+    data: projection.data,
+    createdBy: projection.createdBy,
+    createdAt: projection.createdAt,
+    updatedAt: projection.updatedAt,
+  };
 }

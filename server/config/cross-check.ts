@@ -1,6 +1,8 @@
-import type { Condition, Effect, PartnershipDef, ProcessDef, TransitionDef, ValueExpr } from '../engine/definition.ts';
+import type { Condition, Effect, EventDef, PartnershipDef, ProcessDef, TransitionDef, ValueExpr } from '../engine/definition.ts';
 import { PSEUDO_ROLES } from '../engine/definition.ts';
-import { routesOf, sourceStates } from '../engine/catalogue.ts';
+import { CREATE_EVENT, routesOf, sourceStates } from '../engine/catalogue.ts';
+import { CALENDAR_CHANGED_EVENT } from '../engine/project.ts';
+import { isTimeZone } from '../engine/dates/index.ts';
 import type { ConfigProblem, PathSegment, SourceFile } from './source.ts';
 
 /** What the cross-checks need to know of a partnership's forms: their ids and top-level fields. */
@@ -16,6 +18,8 @@ export interface PartnershipSource {
   def: PartnershipDef;
   processes: ProcessSource[];
   forms: FormFields;
+  /** The forms' JSON Schemas, for checks on a field's type (`reports.caseDate` must be a date); skipped without them. */
+  formSchemas?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 /**
@@ -36,6 +40,9 @@ export function crossCheck(
   if (!calendars.has(def.calendar)) {
     report(source, ['calendar'], `unknown calendar "${def.calendar}"; calendars: ${[...calendars].join(', ')}`);
   }
+  if (!isTimeZone(def.timeZone)) {
+    report(source, ['timeZone'], `unknown time zone "${def.timeZone}"; write an IANA name such as Europe/London`);
+  }
   def.roles.forEach((role, i) => {
     if (Object.values(PSEUDO_ROLES).includes(role.id as never)) report(source, ['roles', i, 'id'], `"${role.id}" is the engine's own role name; call this role something else`);
   });
@@ -53,6 +60,25 @@ export function crossCheck(
   }
   return problems;
 }
+
+/** A top-level property of a form that holds a date (`type: string, format: date`), through `#/…` references. */
+function isDateField(schema: Record<string, unknown>, field: string): boolean {
+  const resolve = (node: unknown, depth = 0): Record<string, unknown> | undefined => {
+    if (node === null || typeof node !== 'object' || depth > 10) return undefined;
+    const ref = (node as { $ref?: unknown }).$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#/')) return node as Record<string, unknown>;
+    const target = ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), schema);
+    return resolve(target, depth + 1);
+  };
+  const property = resolve((schema.properties as Record<string, unknown> | undefined)?.[field]);
+  return property !== undefined && property.format === 'date' && (property.type === undefined || property.type === 'string');
+}
+
+/** Step types the engine writes itself: a configured event of the same name would be read as one of them. */
+const RESERVED_EVENTS: readonly string[] = [CREATE_EVENT, CALENDAR_CHANGED_EVENT];
 
 function reportDuplicates(ids: string[], what: string, report: (index: number, message: string) => void): void {
   ids.forEach((id, index) => {
@@ -85,7 +111,9 @@ class ProcessChecker {
       if (event.from !== '*') {
         event.from.forEach((state, i) => {
           if (!this.stateExists(state, [...path, 'from', i])) return;
-          if (def.states[state]!.final) this.report([...path, 'from', i], `"${event.type}" leaves "${state}", which is final; final states have no events`);
+          if (def.states[state]!.final && event.corrects === undefined) {
+            this.report([...path, 'from', i], `"${event.type}" leaves "${state}", which is final; final states have no events but corrections`);
+          }
         });
       }
       for (const state of sourceStates(event, def.states)) {
@@ -93,7 +121,9 @@ class ProcessChecker {
         if (seen.has(key)) this.report(path, `"${event.type}" is defined twice for state "${state}" (also event #${seen.get(key)! + 1}); merge them`);
         seen.set(key, index);
       }
+      if (RESERVED_EVENTS.includes(event.type)) this.report([...path, 'type'], `"${event.type}" is the engine's own step in every history; call this event something else`);
       this.transition(event, path);
+      this.correction(event, path);
     });
     Object.entries(def.states).forEach(([id, state]) => {
       (state.timers ?? []).forEach((timer, i) => {
@@ -117,7 +147,85 @@ class ProcessChecker {
       if (!def.events.some((e) => e.type === o.event)) this.report(['reports', 'outcomes', i, 'event'], `unknown event "${o.event}"`);
       this.field(o.field, ['reports', 'outcomes', i, 'field']);
     });
+    if (def.reports?.caseDate !== undefined) this.caseDate(def.reports.caseDate);
+    this.access();
     this.reachability();
+  }
+
+  /**
+   * A correction event: its type starts with CORRECT, it names the fields it corrects, all of them
+   * (and only them, with `reason`) in its form, which requires a non-empty `reason`; it never moves
+   * the case, so it has no target, routes, effects or guards.
+   */
+  private correction(event: EventDef, path: PathSegment[]): void {
+    const named = event.type.startsWith('CORRECT');
+    if (event.corrects === undefined) {
+      if (named) this.report([...path, 'type'], `"${event.type}" reads as a correction: list the facts it corrects under \`corrects\`, or rename it`);
+      return;
+    }
+    if (!named) this.report([...path, 'type'], `a correction's type starts with CORRECT (for example CORRECT_DATES), not "${event.type}"`);
+    for (const key of ['to', 'routes', 'effects', 'guards'] as const) {
+      if (event[key] !== undefined) this.report([...path, key], `a correction never moves the case and has no ${key}; remove \`${key}\``);
+    }
+    const form = event.form;
+    if (form === undefined || form === null) return this.report([...path, 'form'], 'a correction needs a form with the fields it corrects and a required `reason`');
+    const fields = this.partnership.forms.get(form);
+    if (fields === undefined) return; // reported as an unknown form already
+    event.corrects.forEach((field, i) => {
+      if (!fields.has(field)) this.report([...path, 'corrects', i], `"${field}" is not a field of the form "${form}"; fields: ${[...fields].join(', ')}`);
+    });
+    for (const field of fields) {
+      if (field !== 'reason' && !event.corrects.includes(field)) this.report([...path, 'corrects'], `the form "${form}" has "${field}", which \`corrects\` does not list`);
+    }
+    const schema = this.partnership.formSchemas?.get(form);
+    const reason = (schema?.properties as Record<string, { minLength?: number }> | undefined)?.reason;
+    if (schema !== undefined && (!((schema.required as string[] | undefined) ?? []).includes('reason') || (reason?.minLength ?? 0) < 1)) {
+      this.report([...path, 'form'], `the form "${form}" must require a non-empty \`reason\` (required: [reason] and minLength: 1)`);
+    }
+  }
+
+  /** `reports.caseDate` is a date field of the start form: the case's own date, known from its creation. */
+  private caseDate(field: string): void {
+    const path = ['reports', 'caseDate'];
+    const form = this.def.start.form;
+    if (form == null) return this.report(path, `caseDate "${field}" needs a start form that has it; the start has no form`);
+    if (!this.partnership.forms.has(form)) return; // reported at the start's form already
+    if (!this.partnership.forms.get(form)!.has(field)) {
+      return this.report(path, `caseDate "${field}" is not a field of the start form "${form}"; fields: ${[...this.partnership.forms.get(form)!].join(', ')}`);
+    }
+    const schema = this.partnership.formSchemas?.get(form);
+    if (schema !== undefined && !isDateField(schema, field)) {
+      this.report(path, `caseDate "${field}" must be a date field of the start form "${form}" (type string, format date)`);
+    }
+  }
+
+  /** `access.read`: real roles of the partnership, and nobody who may start a case unable to read it. */
+  private access(): void {
+    const read = this.def.access?.read;
+    if (read === undefined) return; // the schema requires it, and says so
+    const roles = new Set(this.partnership.def.roles.map((r) => r.id));
+    read.roles.forEach((role, i) => {
+      const path = ['access', 'read', 'roles', i];
+      if (role === PSEUDO_ROLES.raiser) this.report(path, `"${role}" is not a role here: write \`raiser: true\` to let the person who raised a case read it`);
+      else if (role === PSEUDO_ROLES.system) this.report(path, `"${role}" is the engine's own role and reads nothing; remove it`);
+      else if (!roles.has(role)) this.report(path, `unknown role "${role}"; roles of ${this.partnership.def.id}: ${[...roles].join(', ')}`);
+    });
+    if (read.raiser !== true) {
+      for (const role of this.def.start.roles.filter((r) => roles.has(r) && !read.roles.includes(r))) {
+        this.report(['access', 'read'], `"${role}" may start a case but could not read it: add it to \`roles\` or write \`raiser: true\``);
+      }
+    }
+    // A correction leaves every state, so it grants no reading: whoever may send one must read some other way.
+    this.def.events.forEach((event, index) => {
+      if (event.corrects === undefined) return;
+      event.roles.forEach((role, i) => {
+        const reads = role === PSEUDO_ROLES.system || (role === PSEUDO_ROLES.raiser ? read.raiser === true : read.roles.includes(role) || !roles.has(role));
+        if (!reads) {
+          const fix = role === PSEUDO_ROLES.raiser ? 'write `raiser: true` under access.read' : 'add it to access.read.roles';
+          this.report(['events', index, 'roles', i], `"${role}" may correct these cases (${event.type}) but may not read them: ${fix}`);
+        }
+      });
+    });
   }
 
   private formFields(): Set<string> {

@@ -92,7 +92,8 @@ export function loadCatalogue(root: string): LoadResult {
       ...broken.map((formId) => [formId, new Set<string>()] as const),
       ...[...forms].map(([formId, form]) => [formId, topLevelFields(form.schema)] as const),
     ]);
-    partnerships.push({ source: { source, def, processes, forms: fields }, forms });
+    const formSchemas = new Map([...forms].map(([formId, form]) => [formId, form.schema] as const));
+    partnerships.push({ source: { source, def, processes, forms: fields, formSchemas }, forms });
   }
 
   for (const { source } of partnerships) problems.push(...crossCheck(source, new Set(calendars.keys()), malformed));

@@ -36,11 +36,14 @@ export interface MachineEvent {
   env: EvalEnv;
 }
 
-/** Expands `from: "*"` to every non-final state, in the order the states are written. */
+/**
+ * Expands `from: "*"` to every non-final state, in the order the states are written; for a
+ * correction, to every state: a closed case's record can be wrong too.
+ */
 export function sourceStates(event: EventDef, states: Record<string, StateDef>): string[] {
   if (event.from !== '*') return event.from;
   return Object.entries(states)
-    .filter(([, state]) => !state.final)
+    .filter(([, state]) => event.corrects !== undefined || !state.final)
     .map(([id]) => id);
 }
 

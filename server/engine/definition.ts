@@ -94,8 +94,13 @@ export interface EventDef extends TransitionDef {
   type: string;
   label: string;
   description?: string;
-  /** State ids, or `"*"` for every non-final state. */
+  /** State ids, or `"*"` for every non-final state (every state, final ones too, for a correction). */
   from: string[] | '*';
+  /**
+   * Makes this a correction event (its type starts with `CORRECT`): the facts it may change. It is the
+   * only way a recorded fact changes; its form requires a non-empty `reason`, and it never moves the case.
+   */
+  corrects?: string[];
 }
 
 export interface StartDef extends TransitionDef {
@@ -118,6 +123,27 @@ export interface TaskDef {
 export interface ReportsDef {
   escalationLog?: { reason: string[]; outcome: string[] };
   outcomes?: { event: string; field: string; label?: string }[];
+  /**
+   * The date field of the start form that says when the case happened (a serious incident's
+   * `awareOn`): reports count the case in the period of that date. Without it, or on a case whose
+   * data lacks it, the date the case was recorded, in the partnership's time zone.
+   */
+  caseDate?: string;
+}
+
+/**
+ * Who may read a process's cases beyond those whose roles may send an event leaving the case's
+ * current state (they always may). Lists, counts, reports and logs show only readable cases.
+ */
+export interface AccessDef {
+  read: {
+    /** Roles that may read every case of the process. */
+    roles: string[];
+    /** The person who raised (created) the case. */
+    raiser?: boolean;
+    /** Everyone who sent an event on the case (its history's `by`). */
+    participants?: boolean;
+  };
 }
 
 export interface ProcessDef {
@@ -132,6 +158,11 @@ export interface ProcessDef {
   deadlines?: Record<string, DeadlineDef>;
   tasks?: Record<string, TaskDef>;
   reports?: ReportsDef;
+  /**
+   * Need to know: who may read the cases. Every configuration file must say (the schema requires
+   * it); a definition built in code without it lets only those who may act now read a case.
+   */
+  access?: AccessDef;
 }
 
 export interface StatutoryPartner {
@@ -150,6 +181,8 @@ export interface PartnershipDef {
   id: string;
   name: string;
   calendar: string;
+  /** IANA zone whose dates are the partnership's days (`Europe/London`). */
+  timeZone: string;
   statutoryPartners: StatutoryPartner[];
   roles: RoleDef[];
   dates?: Record<string, string>;

@@ -26,7 +26,8 @@ export function readPath(data: unknown, path: string): unknown {
   return value;
 }
 
-function isPresent(value: unknown): boolean {
+/** Given: not missing, not blank text, not an empty list. */
+export function isPresent(value: unknown): boolean {
   if (value === undefined || value === null) return false;
   if (typeof value === 'string') return value.trim() !== '';
   if (Array.isArray(value)) return value.length > 0;

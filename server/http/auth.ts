@@ -12,15 +12,20 @@ export interface AuthContext {
   token: string;
 }
 
-/** Reads the session cookie, if any, into `res.locals.auth`. */
+/**
+ * Reads the session cookie, if any, into `res.locals.auth`. A session whose user has left the users
+ * file, or whose roles or password have changed since it began, is ended here.
+ */
 export function loadSession(sessions: SessionStore, users: UserDirectory): RequestHandler {
   return async (req, res, next) => {
     const token: unknown = req.cookies?.[SESSION_COOKIE];
     if (typeof token === 'string' && token.length > 0 && token.length < 200) {
       const session = await sessions.find(token);
       const record = session && users.find(session.username);
-      if (session && record) {
+      if (session && record && record.fingerprint === session.fingerprint) {
         res.locals.auth = { user: { username: record.username, partnership: record.partnership, roles: record.roles }, session, token } satisfies AuthContext;
+      } else if (session) {
+        await sessions.destroy(token);
       }
     }
     next();
@@ -59,7 +64,8 @@ export const sameOriginWrites: RequestHandler = (req, _res, next) => {
 
 function isOwnOrigin(req: Request, origin: string): boolean {
   try {
-    return new URL(origin).host === req.get('host');
+    // req.host is the Host header, or X-Forwarded-Host from a proxy trusted by TRUST_PROXY.
+    return new URL(origin).host === req.host;
   } catch {
     return false;
   }

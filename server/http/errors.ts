@@ -16,8 +16,8 @@ const STATUS: Record<RequestError['code'], number> = {
 const BODY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
   'entity.parse.failed': { status: 400, code: 'bad_request', message: 'The body is not valid JSON' },
   'entity.too.large': { status: 413, code: 'payload_too_large', message: 'The body is too large; forms take at most 256 kB' },
-  'encoding.unsupported': { status: 415, code: 'unsupported_media_type', message: 'Send the body as UTF-8 JSON' },
-  'charset.unsupported': { status: 415, code: 'unsupported_media_type', message: 'Send the body as UTF-8 JSON' },
+  'encoding.unsupported': { status: 415, code: 'unsupported_media_type', message: 'Send the body as UTF-8 JSON, uncompressed or with gzip, deflate or br' },
+  'charset.unsupported': { status: 415, code: 'unsupported_media_type', message: 'Send the body as UTF-8 JSON (Content-Type: application/json; charset=utf-8)' },
   'request.aborted': { status: 400, code: 'bad_request', message: 'The request was aborted' },
   'request.size.invalid': { status: 400, code: 'bad_request', message: 'The body is shorter than its Content-Length' },
 };
@@ -35,6 +35,16 @@ function clientError(error: unknown): { status: number; code: string; message: s
   return { status: 400, code: 'bad_request', message: 'The request could not be read: check the %-escapes in its address and the encoding of its body' };
 }
 
+/** 429 `too_many_requests`, with a Retry-After: sign-ins slowed by the throttle, or the server too busy hashing. */
+export class TooManyRequestsError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 export const apiNotFound: RequestHandler = (req) => {
   throw new NotFoundError(`There is no ${req.method} ${req.baseUrl}${req.path}`);
 };
@@ -44,6 +54,11 @@ export function errorHandler(log: (line: string) => void): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     if (isRequestError(error)) {
       res.status(STATUS[error.code]).json({ error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } });
+      return;
+    }
+    if (error instanceof TooManyRequestsError) {
+      res.set('Retry-After', String(error.retryAfterSeconds));
+      res.status(429).json({ error: { code: 'too_many_requests', message: error.message } });
       return;
     }
     const bodyError = BODY_ERRORS[(error as { type?: string }).type ?? ''] ?? clientError(error);

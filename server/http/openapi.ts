@@ -45,21 +45,48 @@ export const openApiDocument = {
           csrfToken: { type: 'string' },
         },
       },
-      Deadline: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' }, due: { type: 'string', format: 'date' }, met: { type: ['boolean', 'null'] }, overdue: { type: 'boolean' } } },
+      Deadline: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, label: { type: 'string' }, due: { type: 'string', format: 'date' }, met: { type: ['boolean', 'null'] }, overdue: { type: 'boolean' },
+          corrected: { type: 'boolean', description: 'A correction event changed whether it was met' },
+        },
+      },
+      Change: { type: 'object', description: 'A value a correction replaced', properties: { field: { type: 'string' }, from: {}, to: {} } },
+      HistoryEntry: {
+        type: 'object',
+        properties: {
+          seq: { type: 'integer' }, type: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: 'string' }, by: { type: 'string' },
+          at: { type: 'string', description: 'The exact instant (UTC)' }, data: { type: 'object', description: "This step's own answers" },
+          changes: { type: 'array', items: ref('Change'), description: 'On a correction (type CORRECT…): the old and new values' },
+        },
+      },
+      StepAnswers: {
+        type: 'object',
+        description: 'The answers of one step of the process, each time it was taken, in order',
+        properties: {
+          type: { type: 'string' }, label: { type: 'string' }, form: { type: 'string' },
+          repeatable: { type: 'boolean', description: 'A step that leaves the case where it is: its entries accumulate' },
+          correction: { type: 'boolean' },
+          entries: {
+            type: 'array',
+            items: { type: 'object', properties: { seq: { type: 'integer' }, by: { type: 'string' }, at: { type: 'string' }, data: { type: 'object' }, changes: { type: 'array', items: ref('Change') } } },
+          },
+        },
+      },
       Case: {
         type: 'object',
         properties: {
           id: { type: 'string' }, partnership: { type: 'string' }, process: { type: 'string' }, processVersion: { type: 'integer' },
           state: { type: 'string' }, stateLabel: { type: 'string' }, final: { type: 'boolean' }, version: { type: 'integer' },
-          createdAt: { type: 'string' }, updatedAt: { type: 'string' }, data: { type: 'object' },
+          createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+          data: { type: 'object', description: 'Each answer as first recorded, corrections applied; each step\'s own answers are in steps' },
           deadlines: { type: 'array', items: ref('Deadline') },
           tasks: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' }, done: { type: 'boolean' } } } },
           links: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, process: { type: 'string' }, relation: { type: 'string' } } } },
           available: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, label: { type: 'string' }, form: { type: ['string', 'null'] } } } },
-          history: {
-            type: 'array',
-            items: { type: 'object', properties: { seq: { type: 'integer' }, type: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: 'string' }, by: { type: 'string' }, at: { type: 'string' }, data: { type: 'object' } } },
-          },
+          steps: { type: 'array', items: ref('StepAnswers') },
+          history: { type: 'array', items: ref('HistoryEntry') },
         },
       },
     },
@@ -120,7 +147,7 @@ export const openApiDocument = {
     },
     '/api/partnerships/{p}/reports/summary': {
       get: {
-        summary: 'Per process: cases opened, closed by final state, outcome counts, deadlines met and missed',
+        summary: 'Per process: cases opened (by the date they happened), closed by final state, outcome counts, deadlines met, missed and corrected',
         parameters: [P, query('from', 'First date (inclusive)'), query('to', 'Last date (inclusive)')],
         responses: { '200': json({ type: 'object' }), ...errors(400, 401, 404) },
       },

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Catalogue } from '../engine/catalogue.ts';
 import { verifyAudit, type AuditResult } from './audit.ts';
 import { openConnection, type Connection } from './sqlite.ts';
 
@@ -21,8 +22,9 @@ export interface BackupReport {
  * (WAL lets those writers carry on). SQLite neither fsyncs the copy nor writes it atomically, so
  * it is written beside the target, fsynced and then renamed: `target` is either complete or absent.
  * An existing `target` is never overwritten: a backup must not destroy an older one by a typo.
+ * The copy is then checked as `verify-audit` checks: chain, and every case against its history.
  */
-export async function backupDatabase(source: string, target: string): Promise<BackupReport> {
+export async function backupDatabase(source: string, target: string, catalogue: Catalogue): Promise<BackupReport> {
   if (!existsSync(source)) throw new BackupError(`There is no database at ${source}`);
   if (existsSync(target)) throw new BackupError(`${target} already exists; choose a new file name (backups are never overwritten)`);
   const partial = `${target}.partial-${process.pid}`;
@@ -45,18 +47,18 @@ export async function backupDatabase(source: string, target: string): Promise<Ba
   fsyncFile(dirname(target));
   const copy = await openConnection(target, { readOnly: true });
   try {
-    return { source, target, bytes: statSync(target).size, ...(await inspect(copy)) };
+    return { source, target, bytes: statSync(target).size, ...(await inspect(copy, catalogue)) };
   } finally {
     await copy.close();
   }
 }
 
 /** What a restore would bring back, and whether it is sound. */
-export async function inspect(db: Connection): Promise<{ cases: number; historyRows: number; integrity: string; audit: AuditResult }> {
+export async function inspect(db: Connection, catalogue: Catalogue): Promise<{ cases: number; historyRows: number; integrity: string; audit: AuditResult }> {
   const integrity = (await db.all<{ integrity_check: string }>('PRAGMA integrity_check')).map((r) => r.integrity_check).join('; ');
   const cases = (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM cases'))!.n;
   const historyRows = (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM history'))!.n;
-  return { cases, historyRows, integrity, audit: await verifyAudit(db) };
+  return { cases, historyRows, integrity, audit: await verifyAudit(db, catalogue) };
 }
 
 function fsyncFile(path: string): void {

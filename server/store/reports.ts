@@ -1,35 +1,56 @@
-import type { HistoryEntry } from './cases.ts';
+import type { SqlFilter } from '../cases/access.ts';
 import type { Connection } from './sqlite.ts';
 
+/**
+ * What reports read across cases. Every query takes `readable`, the reader's need-to-know filter
+ * over the cases table aliased `c` (server/cases/access.ts), so a report never counts a case its
+ * reader may not read. Dates here are UTC: the callers widen a partnership's date range to the UTC
+ * dates it can touch and keep the rows whose date in the partnership's zone is in range.
+ */
+
 /** A history entry with the case it belongs to, for reports across cases. */
-export interface HistoryRow extends HistoryEntry {
+export interface HistoryRow {
   caseId: string;
   process: string;
+  seq: number;
+  type: string;
+  from: string | null;
+  to: string;
+  by: string;
+  /** The exact instant, as history keeps it. */
+  at: string;
+  /** The step's own answers. */
+  data: Record<string, unknown>;
+  /** Its place in the whole history: ties in `at` read in this order. */
+  position: number;
 }
 
 /**
- * History of a partnership's cases of the given processes whose date (the first ten characters
- * of `at`) lies in [from, to], oldest first.
+ * History of a partnership's readable cases of the given processes whose UTC date (the first ten
+ * characters of `at`) lies in [fromUtc, toUtc], oldest first.
  */
-export async function historyInRange(
+export async function historyOnUtcDates(
   db: Connection,
   partnership: string,
   processes: string[],
-  from: string,
-  to: string,
+  readable: SqlFilter,
+  fromUtc: string,
+  toUtc: string,
 ): Promise<HistoryRow[]> {
   if (processes.length === 0) return [];
-  const rows = await db.all<{ case_id: string; process: string; seq: number; type: string; from_state: string | null; to_state: string; by: string; at: string; data: string }>(
-    `SELECT h.case_id, c.process, h.seq, h.type, h.from_state, h.to_state, h.by, h.at, h.data
+  const rows = await db.all<{ case_id: string; process: string; position: number; seq: number; type: string; from_state: string | null; to_state: string; by: string; at: string; data: string }>(
+    `SELECT h.case_id, c.process, h.position, h.seq, h.type, h.from_state, h.to_state, h.by, h.at, h.data
        FROM history h JOIN cases c ON c.id = h.case_id
       WHERE c.partnership = ? AND c.process IN (${processes.map(() => '?').join(', ')})
+        AND ${readable.sql}
         AND substr(h.at, 1, 10) BETWEEN ? AND ?
       ORDER BY h.at, h.position`,
-    [partnership, ...processes, from, to],
+    [partnership, ...processes, ...readable.params, fromUtc, toUtc],
   );
   return rows.map((r) => ({
     caseId: r.case_id,
     process: r.process,
+    position: r.position,
     seq: r.seq,
     type: r.type,
     from: r.from_state,
@@ -40,6 +61,39 @@ export async function historyInRange(
   }));
 }
 
+/** A case with what its date is read from: its `caseDate` field's value (if the process names one) and its creation. */
+export interface CaseDateRow {
+  id: string;
+  process: string;
+  createdAt: string;
+  /** The value of the process's `reports.caseDate` field in the case's data; null when absent. */
+  caseDate: unknown;
+}
+
+/**
+ * The readable cases of one process whose `caseDateField` is in [from, to], or, whatever that
+ * field says, whose creation's UTC date is in [createdFromUtc, createdToUtc]: the candidates whose
+ * date the caller decides.
+ */
+export async function casesForPeriod(
+  db: Connection,
+  partnership: string,
+  process: string,
+  caseDateField: string | undefined,
+  readable: SqlFilter,
+  range: { from: string; to: string; createdFromUtc: string; createdToUtc: string },
+): Promise<CaseDateRow[]> {
+  const path = caseDateField === undefined ? null : `$.${caseDateField}`;
+  const rows = await db.all<{ id: string; process: string; created_at: string; case_date: unknown }>(
+    `SELECT c.id, c.process, c.created_at, json_extract(c.data, ?) AS case_date
+       FROM cases c
+      WHERE c.partnership = ? AND c.process = ? AND ${readable.sql}
+        AND (json_extract(c.data, ?) BETWEEN ? AND ? OR substr(c.created_at, 1, 10) BETWEEN ? AND ?)`,
+    [path, partnership, process, ...readable.params, path, range.from, range.to, range.createdFromUtc, range.createdToUtc],
+  );
+  return rows.map((r) => ({ id: r.id, process: r.process, createdAt: r.created_at, caseDate: r.case_date }));
+}
+
 export interface DeadlineRow {
   process: string;
   id: string;
@@ -47,15 +101,25 @@ export interface DeadlineRow {
   met: boolean | null;
   satisfiedBy: string | null;
   final: boolean;
+  /** A correction changed whether it was met. */
+  corrected: boolean;
 }
 
-/** Deadlines due in [from, to] of a partnership's cases. */
-export async function deadlinesDueInRange(db: Connection, partnership: string, from: string, to: string): Promise<DeadlineRow[]> {
-  const rows = await db.all<{ process: string; id: string; due: string; met: number | null; satisfied_by: string | null; final: number }>(
-    `SELECT c.process, d.id, d.due, d.met, d.satisfied_by, c.final
+/** Deadlines due in [from, to] (dates in the partnership's zone, as due dates are) of a partnership's readable cases. */
+export async function deadlinesDueInRange(db: Connection, partnership: string, readable: SqlFilter, from: string, to: string): Promise<DeadlineRow[]> {
+  const rows = await db.all<{ process: string; id: string; due: string; met: number | null; satisfied_by: string | null; final: number; corrected: number }>(
+    `SELECT c.process, d.id, d.due, d.met, d.satisfied_by, c.final, d.corrected
        FROM deadlines d JOIN cases c ON c.id = d.case_id
-      WHERE c.partnership = ? AND d.due BETWEEN ? AND ?`,
-    [partnership, from, to],
+      WHERE c.partnership = ? AND ${readable.sql} AND d.due BETWEEN ? AND ?`,
+    [partnership, ...readable.params, from, to],
   );
-  return rows.map((r) => ({ process: r.process, id: r.id, due: r.due, met: r.met === null ? null : r.met === 1, satisfiedBy: r.satisfied_by, final: r.final === 1 }));
+  return rows.map((r) => ({
+    process: r.process,
+    id: r.id,
+    due: r.due,
+    met: r.met === null ? null : r.met === 1,
+    satisfiedBy: r.satisfied_by,
+    final: r.final === 1,
+    corrected: r.corrected === 1,
+  }));
 }

@@ -107,3 +107,38 @@ describe('npm run validate', () => {
     expect(output).toMatch(/(\d+) problem\(s\) found/);
   });
 });
+
+describe('correction events', () => {
+  const CSPR = 'workflows/merton/cspr.yaml';
+  const FORM = 'forms/merton/cspr-correct-dates.schema.json';
+
+  test('a correction that moves the case, is misnamed, or corrects a field its form lacks is reported at its line', async () => {
+    const root = copyConfig();
+    edit(join(root, CSPR), (t) =>
+      t
+        .replace('  - type: CORRECT_DATES\n', '  - type: AMEND_DATES\n')
+        .replace('    corrects: [awareOn,', '    to: closed\n    corrects: [awareOnn, awareOn,'),
+    );
+    const { code, output } = await validate(root);
+    expect(code).toBe(1);
+    expect(output).toContain(`${CSPR}:${lineOf(root, CSPR, 'type: AMEND_DATES')}: a correction's type starts with CORRECT`);
+    expect(output).toContain(`${CSPR}:${lineOf(root, CSPR, 'corrects: [awareOnn') - 1}: a correction never moves the case`);
+    expect(output).toMatch(/"awareOnn" is not a field of the form "cspr-correct-dates"/);
+  });
+
+  test('a correction form that does not require a non-empty reason is reported', async () => {
+    const root = copyConfig();
+    edit(join(root, FORM), (t) => t.replace('"required": [\n    "reason"\n  ]', '"required": []'));
+    const { code, output } = await validate(root);
+    expect(code).toBe(1);
+    expect(output).toContain('the form "cspr-correct-dates" must require a non-empty `reason`');
+  });
+
+  test("an event named like the engine's own steps is reported", async () => {
+    const root = copyConfig();
+    edit(join(root, CSPR), (t) => t.replace('  - type: PROGRESS_CHECKED\n', '  - type: CALENDAR_CHANGED\n'));
+    const { code, output } = await validate(root);
+    expect(code).toBe(1);
+    expect(output).toContain(`${CSPR}:${lineOf(root, CSPR, 'type: CALENDAR_CHANGED')}: "CALENDAR_CHANGED" is the engine's own step`);
+  });
+});

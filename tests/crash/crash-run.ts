@@ -29,7 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCatalogue } from '../../server/config/index.ts';
 import { targetsOf } from '../../server/engine/describe.ts';
-import type { CompiledProcess } from '../../server/engine/catalogue.ts';
+import type { Catalogue, CompiledProcess } from '../../server/engine/catalogue.ts';
 import { verifyAudit } from '../../server/store/audit.ts';
 import { openConnection } from '../../server/store/sqlite.ts';
 
@@ -340,7 +340,7 @@ class Client {
 type Tally = Pick<CrashRunResult, 'acknowledged' | 'refused' | 'undelivered' | 'unanswered' | 'unansweredCommitted' | 'cases' | 'historyRows'>;
 
 /** Every check of the header comment, against the file as the restarted server sees it. */
-export async function checkDatabase(file: string, ops: Op[], definition: CompiledProcess, round: string): Promise<{ violations: string[]; tally: Tally }> {
+export async function checkDatabase(file: string, ops: Op[], definition: CompiledProcess, catalogue: Catalogue, round: string): Promise<{ violations: string[]; tally: Tally }> {
   const violations: string[] = [];
   const fail = (message: string) => violations.push(`[${round}] ${message}`);
   const db = await openConnection(file, { readOnly: true });
@@ -350,8 +350,9 @@ export async function checkDatabase(file: string, ops: Op[], definition: Compile
     if (integrity.join() !== 'ok') fail(`integrity_check: ${integrity.join('; ')}`);
     const dangling = await db.all('PRAGMA foreign_key_check');
     if (dangling.length > 0) fail(`foreign_key_check: ${JSON.stringify(dangling)}`);
-    const audit = await verifyAudit(db);
-    if (!audit.ok) fail(`audit chain broken: ${JSON.stringify(audit.firstBroken)}`);
+    const audit = await verifyAudit(db, catalogue);
+    if (audit.firstBroken !== undefined) fail(`audit chain broken: ${JSON.stringify(audit.firstBroken)}`);
+    for (const d of audit.differences) fail(`case ${d.caseId} differs from its history: ${d.what}`);
 
     const cases = await db.all<{ id: string; state: string; version: number; final: number; data: string }>('SELECT id, state, version, final, data FROM cases');
     const history = await db.all<{ case_id: string; seq: number; type: string; from_state: string | null; to_state: string; data: string }>(
@@ -508,7 +509,7 @@ export async function crashRun(options: Partial<CrashRunOptions> = {}): Promise<
         log(`kill ${++kill}: during start-up`);
       }
       await server.start();
-      const checked = await checkDatabase(file, model.ops, definition, `after kill ${kill}`);
+      const checked = await checkDatabase(file, model.ops, definition, loaded.catalogue, `after kill ${kill}`);
       violations.push(...checked.violations);
       tally = checked.tally;
       transitionChecks += tally.acknowledged;

@@ -34,7 +34,7 @@ test('the checker is not vacuous: it reports a lost acknowledgement and a stored
     const loaded = loadCatalogue(process.cwd());
     if (!loaded.ok) throw new Error('configuration');
     const definition = loaded.catalogue.partnerships.get('merton')!.processes.get('dispute-resolution')!;
-    const { violations } = await checkDatabase(sqlitePath(server.databaseUrl), ops, definition, 'self-test');
+    const { violations } = await checkDatabase(sqlitePath(server.databaseUrl), ops, definition, loaded.catalogue, 'self-test');
     expect(violations).toEqual([
       expect.stringContaining('crash-x-op1: CREATE was refused (409) but is in the history'),
       expect.stringContaining('crash-x-op2: UNRESOLVED was acknowledged (200) but is not in the history'),

@@ -99,7 +99,9 @@ describe('errors of the contract', () => {
   test('403 forbidden when the roles may not send the event or start the process', async () => {
     const before = await snapshot();
     const practitioner = await ApiClient.signIn(server, 'merton.practitioner');
-    expectError(await practitioner.sendEvent(caseId, 'UNRESOLVED', { attendees: [] }, before.version), 403, 'forbidden');
+    // The Independent Person reads every dispute (need to know) but does not act at stage 1.
+    const reader = await ApiClient.signIn(server, 'merton.independent-person');
+    expectError(await reader.sendEvent(caseId, 'UNRESOLVED', { attendees: [] }, before.version), 403, 'forbidden');
     const count = await casesCount();
     expectError(await practitioner.createCase('merton', 'dispute-resolution', { summary: 'x' }), 403, 'forbidden');
     expect(await casesCount()).toBe(count);
@@ -131,11 +133,14 @@ describe('errors of the contract', () => {
   });
 
   test('precedence: version conflict before a missing event, a missing event before the roles', async () => {
-    const practitioner = await ApiClient.signIn(server, 'merton.practitioner');
+    const reader = await ApiClient.signIn(server, 'merton.independent-person');
     const { version } = await snapshot();
-    expectError(await practitioner.sendEvent(caseId, 'NOPE', {}, version + 5), 409, 'version_conflict');
-    expectError(await practitioner.sendEvent(caseId, 'NOPE', {}, version), 409, 'event_not_allowed');
-    expectError(await practitioner.sendEvent(caseId, 'AGREED', { attendees: 'not a list' }, version), 403, 'forbidden');
+    expectError(await reader.sendEvent(caseId, 'NOPE', {}, version + 5), 409, 'version_conflict');
+    expectError(await reader.sendEvent(caseId, 'NOPE', {}, version), 409, 'event_not_allowed');
+    expectError(await reader.sendEvent(caseId, 'AGREED', { attendees: 'not a list' }, version), 403, 'forbidden');
+    // Someone who may not read the case (need to know) is told nothing more than "not found".
+    const practitioner = await ApiClient.signIn(server, 'merton.practitioner');
+    expectError(await practitioner.sendEvent(caseId, 'NOPE', {}, version + 5), 404, 'not_found');
   });
 
   test('payloads that are too large or too deep are refused without a 500', async () => {

@@ -34,7 +34,7 @@ interface Expect {
   state?: string;
   final?: boolean;
   version?: number;
-  deadlines?: Record<string, { due?: string; met?: boolean | null; overdue?: boolean } | null>;
+  deadlines?: Record<string, { due?: string; met?: boolean | null; overdue?: boolean; corrected?: boolean } | null>;
   tasks?: Record<string, boolean | null>;
   links?: { process: string; relation: string }[];
   data?: JsonObject;
@@ -77,7 +77,7 @@ interface CaseView {
   final: boolean;
   version: number;
   data: JsonObject;
-  deadlines: { id: string; due: string; met: boolean | null; overdue: boolean }[];
+  deadlines: { id: string; due: string; met: boolean | null; overdue: boolean; corrected: boolean }[];
   tasks: { id: string; label: string; done: boolean }[];
   links: { id: string; process: string; relation: string }[];
   available: { type: string }[];

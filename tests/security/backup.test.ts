@@ -1,10 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sqlitePath, startServer } from '../../server/main.ts';
 import { inspect } from '../../server/store/backup.ts';
 import { openConnection } from '../../server/store/sqlite.ts';
+import { shippedCatalogue } from '../support/catalogue.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
 import { runScript, sleep } from './support.ts';
 
@@ -51,7 +52,7 @@ test('a backup taken under load restores to a server that has every case acknowl
   await Promise.all(load);
   expect(backup.code, backup.stderr).toBe(0);
   expect(backup.stdout).toMatch(/Backed up .* to .*backup\.sqlite \(\d+ bytes\): \d+ case\(s\), \d+ history row\(s\)\./);
-  expect(backup.stdout).toMatch(/integrity_check: ok; audit chain: intact/);
+  expect(backup.stdout).toMatch(/integrity_check: ok; audit chain: intact \(head hash [0-9a-f]{64}\); \d+ case\(s\), 0 differing from their history\./);
   // The writers were not held up: they went on acknowledging while the copy was taken.
   expect(duringBackup).toBeGreaterThan(0);
   console.log(`backup: ${before.size} cases acknowledged before it began, ${duringBackup} more while it ran`);
@@ -71,9 +72,9 @@ test('a backup taken under load restores to a server that has every case acknowl
     }
     const db = await openConnection(restored, { readOnly: true });
     try {
-      const report = await inspect(db);
+      const report = await inspect(db, shippedCatalogue());
       expect(report.integrity).toBe('ok');
-      expect(report.audit).toMatchObject({ ok: true });
+      expect(report.audit).toMatchObject({ ok: true, differences: [], cases: report.cases });
       expect(report.cases).toBeGreaterThanOrEqual(before.size);
       // A snapshot, not a blend: it holds no more than the live file at the end.
       const live = await openConnection(sqlitePath(server.databaseUrl), { readOnly: true });
@@ -101,4 +102,75 @@ test('a backup never overwrites an existing file', async () => {
   expect(readFileSync(file).equals(content)).toBe(true);
   // No half-written file is left beside it either.
   expect(readdirSync(dir).filter((name) => name.includes('.partial-'))).toEqual([]);
+});
+
+/**
+ * The copy is checked as `npm run verify-audit` checks: the chain, and every case replayed from its
+ * history against the cases, deadlines, tasks, timers and links it holds. A copy of a file whose
+ * deadlines were edited is still written (it is what the file holds), but the command says what
+ * differs and exits 1.
+ */
+describe('npm run backup checks every case of its copy against its history', () => {
+  let source: string;
+  let incident: { id: string; deadlines: { id: string; due: string }[] };
+
+  beforeAll(async () => {
+    source = join(dir, 'incidents.sqlite');
+    const own = await startServer({ port: 0, databaseUrl: `sqlite:${source}`, now: '2022-10-03', demo: true });
+    try {
+      const localAuthority = await ApiClient.signIn(own, 'rotherham.local-authority');
+      const created = await localAuthority.createCase('rotherham', 'cspr', {
+        title: 'Child R',
+        awareOn: '2022-09-16',
+        childDied: false,
+        seriouslyHarmed: true,
+        abuseOrNeglectKnownOrSuspected: true,
+        lookedAfterChild: false,
+        inArea: true,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const notified = await localAuthority.sendEvent(created.body.id, 'NOTIFIED', { panelNotifiedOn: '2022-09-27', partnersNotifiedOn: '2022-09-23' }, 1);
+      expect(notified.status, JSON.stringify(notified.body)).toBe(200);
+      incident = notified.body;
+      const partner = await ApiClient.signIn(own, 'merton.statutory-partner');
+      expect((await partner.createCase('merton', 'dispute-resolution', { summary: 'Backed up with the incident' })).status).toBe(201);
+    } finally {
+      await own.close();
+    }
+    expect(incident.deadlines.find((d) => d.id === 'rapid-review')).toMatchObject({ due: '2022-10-18' });
+  });
+
+  test('a clean file: exit 0, the case count and "0 differing"', async () => {
+    const target = join(dir, 'incidents-clean-backup.sqlite');
+    const result = await runScript('scripts/backup.ts', [target, `sqlite:${source}`]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Backed up ${source} to ${target} (`);
+    expect(result.stdout).toContain('bytes): 2 case(s), 3 history row(s).');
+    expect(result.stdout).toMatch(/integrity_check: ok; audit chain: intact \(head hash [0-9a-f]{64}\); 2 case\(s\), 0 differing from their history\./);
+    expect(result.stderr).toBe('');
+  });
+
+  test('a file whose deadlines table was edited: the copy is written, the difference is reported, exit 1', async () => {
+    const edited = join(dir, 'incidents-edited.sqlite');
+    copyFileSync(source, edited);
+    const db = await openConnection(edited);
+    try {
+      // Someone with the file moves the rapid review's due date on a fortnight.
+      await db.run("UPDATE deadlines SET due = '2022-11-01' WHERE case_id = ? AND id = 'rapid-review'", [incident.id]);
+    } finally {
+      await db.close();
+    }
+    const target = join(dir, 'incidents-edited-backup.sqlite');
+    const result = await runScript('scripts/backup.ts', [target, edited]);
+    expect(result.code).toBe(1);
+    expect(existsSync(target)).toBe(true);
+    expect(result.stdout).toContain('bytes): 2 case(s), 3 history row(s).');
+    // The history itself is intact: what differs is the table beside it.
+    expect(result.stdout).toMatch(/audit chain: intact \(head hash [0-9a-f]{64}\); 2 case\(s\), 1 differing from their history\./);
+    expect(result.stderr.trim()).toBe(`case ${incident.id}: deadline rapid-review: due is "2022-11-01" in the table, the history decides "2022-10-18"`);
+    // The copy is the file as it was, edit and all: verify-audit says the same of it.
+    const verified = await runScript('scripts/verify-audit.ts', [target]);
+    expect(verified.code).toBe(1);
+    expect(verified.stderr).toContain(`case ${incident.id}: deadline rapid-review: due is "2022-11-01" in the table, the history decides "2022-10-18"`);
+  });
 });

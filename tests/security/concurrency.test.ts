@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sqlitePath } from '../../server/main.ts';
 import { verifyAudit } from '../../server/store/audit.ts';
 import { openConnection } from '../../server/store/sqlite.ts';
+import { shippedCatalogue } from '../support/catalogue.ts';
 import { ApiClient, startTestServer, type ApiResponse, type TestServer } from '../support/server.ts';
 
 /**
@@ -146,7 +147,7 @@ describe('many clients at once', () => {
           WHERE h.n != c.version OR h.top != c.version OR h.bottom != 1`,
       );
       expect(mismatched).toEqual([]);
-      const audit = await verifyAudit(db);
+      const audit = await verifyAudit(db, shippedCatalogue());
       expect(audit).toMatchObject({ ok: true });
       expect(audit.rows).toBeGreaterThan(100);
     } finally {

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
 
 /**
- * What the browser is told (security headers, a Content-Security-Policy) and what the operator's
- * log keeps: methods, paths, statuses and times, never form data, query strings, passwords or tokens.
+ * What the browser is told (security headers, a Content-Security-Policy, that no API answer may be
+ * cached) and what the operator's log keeps: methods, paths, statuses and times, never form data,
+ * query strings, passwords or tokens.
  */
 let server: TestServer;
 const logs: string[] = [];
@@ -42,6 +43,9 @@ describe('security headers', () => {
       expect(csp.get('object-src')).toEqual(["'none'"]);
       expect(csp.get('base-uri')).toEqual(["'self'"]);
       expect(csp.get('form-action')).toEqual(["'self'"]);
+      // Styles and fonts only from the client's own files: no inline styles, no other https: origin.
+      expect(csp.get('style-src')).toEqual(["'self'"]);
+      expect(csp.get('font-src')).toEqual(["'self'"]);
       expect(['self', 'none'].map((v) => `'${v}'`)).toContain(csp.get('frame-ancestors')?.[0]);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toMatch(/^(SAMEORIGIN|DENY)$/);
@@ -52,6 +56,31 @@ describe('security headers', () => {
       expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
       expect(res.headers.get('x-powered-by')).toBeNull();
     }
+  });
+});
+
+describe('caching', () => {
+  test('no /api answer may be stored by a browser or proxy: cases, errors, 401s, the sign-in, sign-out, CSV', async () => {
+    const client = await ApiClient.signIn(server, 'merton.statutory-partner');
+    const anonymous = new ApiClient(server);
+    const answers = {
+      list: await client.get('/api/cases'),
+      created: await client.createCase('merton', 'dispute-resolution', { summary: 'Cached nowhere' }),
+      session: await client.get('/api/session'),
+      csv: await client.request('GET', '/api/partnerships/merton/escalation-log', undefined, { accept: 'text/csv' }),
+      openapi: await anonymous.get('/api/openapi.json'),
+      unauthenticated: await anonymous.get('/api/cases/anything'),
+      badSignIn: await anonymous.request('POST', '/api/session', { username: 'merton.statutory-partner', password: 'wrong' }),
+      notJson: await client.request('POST', '/api/partnerships/merton/processes/dispute-resolution/cases', '{"data":'),
+      forbidden: await anonymous.request('DELETE', '/api/session', undefined, { origin: 'https://elsewhere.example' }),
+      notFound: await client.get('/api/no-such-thing'),
+      badEscape: await client.get('/api/cases/%E0%A4'),
+      signedIn: await anonymous.request('POST', '/api/session', { username: 'merton.business-unit', password: 'demo' }),
+      signedOut: await client.request('DELETE', '/api/session'),
+    };
+    const statuses = Object.fromEntries(Object.entries(answers).map(([name, res]) => [name, res.status]));
+    expect(statuses).toEqual({ list: 200, created: 201, session: 200, csv: 200, openapi: 200, unauthenticated: 401, badSignIn: 401, notJson: 400, forbidden: 403, notFound: 404, badEscape: 400, signedIn: 200, signedOut: 204 });
+    for (const [name, res] of Object.entries(answers)) expect(res.headers.get('cache-control'), name).toBe('no-store');
   });
 });
 

@@ -6,7 +6,9 @@ import { expectError, PROJECT_ROOT, storedCounts } from './support.ts';
 /**
  * Partnership isolation on every route: a Rotherham or Leicester user learns nothing of Merton's
  * cases, processes, forms or figures (not even that they exist: 404, never 403), and Merton's
- * cases never appear in their lists, graphs or reports.
+ * cases never appear in their lists, graphs or reports, not even for their business unit, who may
+ * read every case of its own partnership (tests/security/need-to-know.test.ts covers who reads what
+ * within one).
  */
 const loaded = loadCatalogue(PROJECT_ROOT);
 if (!loaded.ok) throw new Error('configuration');
@@ -99,8 +101,10 @@ describe.each(['rotherham', 'leicester'])('a %s user', (partnership) => {
     expect(real.body.error.message.replace(mertonCases[0]!, 'ID')).toBe(unknown.body.error.message.replace('00000000-0000-4000-8000-000000000000', 'ID'));
   });
 
-  test('sees only their own partnership in lists, graphs and reports', async () => {
-    const outsider = own[partnership]!.client;
+  // As the person who raised their partnership's one case, and as its business unit, who reads every
+  // case of the partnership (need to know would hide Merton's cases from most roles anyway).
+  test.each(['raiser', 'business-unit'])('sees only their own partnership in lists, graphs and reports, as %s', async (who) => {
+    const outsider = who === 'raiser' ? own[partnership]!.client : await ApiClient.signIn(server, `${partnership}.business-unit`);
     const partnerships = await outsider.get('/api/partnerships');
     expect(partnerships.body.map((p: { id: string }) => p.id)).toEqual([partnership]);
 

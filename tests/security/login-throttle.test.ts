@@ -1,11 +1,16 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { HashingLimit } from '../../server/auth/hashing.ts';
 import { loadCatalogue } from '../../server/config/index.ts';
-import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
+import { ApiClient, startTestServer, type ApiResponse, type TestServer } from '../support/server.ts';
+import { SteppedClock } from './stepped-clock.ts';
 import { expectError, PROJECT_ROOT } from './support.ts';
 
 /**
- * Sign-in throttling counts failures only: a guessing attacker is stopped after `maxFailedLogins`
- * wrong passwords, while an office of colleagues behind one address can sign in, all at once.
+ * Sign-in throttling counts failures only, per address and per username: a guessing attacker gets
+ * `maxFailedLogins` quick guesses and is then slowed, one guess at a time; an office of colleagues
+ * behind one address signs in, all at once; and the right password is slowed, never refused, so an
+ * attacker cannot lock the real user out. The throttle's clock is stepped by the tests: a slowed
+ * sign-in answers only once the test moves time past its delay.
  */
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -18,30 +23,146 @@ if (!loaded.ok) throw new Error('configuration');
 /** Every demo user of every partnership: the different people of one office. */
 const everyone = [...loaded.catalogue.partnerships.values()].flatMap((p) => p.def.roles.map((r) => `${p.def.id}.${r.id}`));
 
-const attempt = (s: TestServer, username: string, password: string) => new ApiClient(s).request('POST', '/api/session', { username, password });
+/** A sign-in from `address`, which the server believes because it trusts the proxy on loopback. */
+function attempt(s: TestServer, username: string, password: string, address?: string): Promise<ApiResponse> {
+  return new ApiClient(s).request('POST', '/api/session', { username, password }, address === undefined ? {} : { 'x-forwarded-for': address });
+}
+
+/** Counts the passwords the server checks. */
+class CountingHashing extends HashingLimit {
+  checks = 0;
+  override run<T>(work: () => Promise<T>): Promise<T> {
+    this.checks++;
+    return super.run(work);
+  }
+}
+
+/** Tracks whether a request has been answered yet. */
+function pending(request: Promise<ApiResponse>): { answered: () => boolean; response: Promise<ApiResponse> } {
+  let answered = false;
+  const response = request.then((res) => {
+    answered = true;
+    return res;
+  });
+  return { answered: () => answered, response };
+}
 
 describe('failed sign-ins from one address', () => {
-  test('the 6th failure with maxFailedLogins 5 is 429, and then even the right password waits', async () => {
-    server = await startTestServer({ maxFailedLogins: 5 });
+  test('the 6th failure with maxFailedLogins 5 is 429 after a delay; the right password then gets in, slowed, not refused', async () => {
+    const clock = new SteppedClock();
+    server = await startTestServer({ maxFailedLogins: 5, signInClock: clock });
     for (let i = 1; i <= 5; i++) expectError(await attempt(server, 'merton.statutory-partner', `guess ${i}`), 401, 'unauthenticated');
-    const sixth = await attempt(server, 'merton.statutory-partner', 'guess 6');
-    expectError(sixth, 429, 'too_many_requests');
-    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(800); // about 15 minutes
-    expectError(await attempt(server, 'merton.statutory-partner', 'demo'), 429, 'too_many_requests');
-    expectError(await attempt(server, 'merton.nobody', 'demo'), 429, 'too_many_requests');
+
+    const sixth = pending(attempt(server, 'merton.statutory-partner', 'guess 6'));
+    await clock.whenSlowed(1);
+    expect(sixth.answered()).toBe(false);
+    clock.advance(1_000);
+    const refused = await sixth.response;
+    expectError(refused, 429, 'too_many_requests');
+    expect(refused.body.error.message).toMatch(/from this address/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800); // until the window of about 15 minutes ends
+
+    // The right password waits longer (the delay doubles with each failure), then signs in.
+    const right = pending(attempt(server, 'merton.statutory-partner', 'demo'));
+    await clock.whenSlowed(1);
+    clock.advance(1_000);
+    expect(right.answered()).toBe(false);
+    clock.advance(1_000);
+    expect((await right.response).status).toBe(200);
+
+    // An unknown username is slowed and refused exactly like a wrong password: nothing says which names exist.
+    const unknown = pending(attempt(server, 'merton.nobody', 'demo'));
+    await clock.whenSlowed(1);
+    clock.advance(30_000);
+    const unknownAnswer = await unknown.response;
+    expectError(unknownAnswer, 429, 'too_many_requests');
+    expect(unknownAnswer.body).toEqual(refused.body);
+
+    // Once the window is over the failures are forgotten: a typo is a plain 401 again, at once.
+    clock.advance(15 * 60_000);
+    expectError(await attempt(server, 'merton.statutory-partner', 'typo'), 401, 'unauthenticated');
+    expect(clock.slowed).toBe(0);
   });
 
-  test('a burst of simultaneous guesses checks at most maxFailedLogins passwords', async () => {
-    server = await startTestServer({ maxFailedLogins: 5 });
+  test('a burst of 30 simultaneous guesses checks only maxFailedLogins passwords', async () => {
+    const hashing = new CountingHashing();
+    const clock = new SteppedClock();
+    server = await startTestServer({ maxFailedLogins: 5, signInClock: clock, passwordHashing: hashing });
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(server!, 'merton.statutory-partner', `burst ${i}`)));
     expect(results.filter((r) => r.status === 401)).toHaveLength(5);
     expect(results.filter((r) => r.status === 429)).toHaveLength(25);
+    expect(hashing.checks).toBe(5);
+    expect(clock.slowed).toBe(0);
+  });
+
+  test('a throttled address gets one slowed attempt at a time; more sent meanwhile are refused unchecked', async () => {
+    const hashing = new CountingHashing();
+    const clock = new SteppedClock();
+    server = await startTestServer({ maxFailedLogins: 2, signInClock: clock, passwordHashing: hashing });
+    for (const guess of ['one', 'two']) expectError(await attempt(server, 'merton.business-unit', guess), 401, 'unauthenticated');
+    const slowed = pending(attempt(server, 'merton.business-unit', 'three'));
+    await clock.whenSlowed(1);
+    const meanwhile = await Promise.all(['four', 'five', 'demo'].map((guess) => attempt(server!, 'merton.business-unit', guess)));
+    for (const res of meanwhile) expectError(res, 429, 'too_many_requests');
+    expect(hashing.checks).toBe(2);
+    clock.advance(1_000);
+    expectError(await slowed.response, 429, 'too_many_requests');
+    expect(hashing.checks).toBe(3);
+  });
+});
+
+describe('failed sign-ins against one username from many addresses', () => {
+  test('guesses spread over addresses are slowed once the username has failed maxFailedLogins times, but the real user is never refused', async () => {
+    const clock = new SteppedClock();
+    server = await startTestServer({ maxFailedLogins: 5, signInClock: clock, trustProxy: 'loopback' });
+    const target = 'merton.statutory-partner';
+    for (let i = 1; i <= 5; i++) expectError(await attempt(server, target, `guess ${i}`, `203.0.113.${i}`), 401, 'unauthenticated');
+
+    // A 6th guess from a fresh address is slowed by the username's count, then refused.
+    const sixth = pending(attempt(server, target, 'guess 6', '203.0.113.6'));
+    await clock.whenSlowed(1);
+    expect(sixth.answered()).toBe(false);
+    clock.advance(1_000);
+    const refused = await sixth.response;
+    expectError(refused, 429, 'too_many_requests');
+    expect(refused.body.error.message).toMatch(/for this username/);
+
+    // Twenty more guesses at once from twenty addresses, and the real user from the office among them:
+    // every one is slowed, none refused, and the real user signs in.
+    const guesses = Array.from({ length: 20 }, (_, i) => attempt(server!, target, `spray ${i}`, `198.51.100.${i + 1}`));
+    const user = attempt(server, target, 'demo', '192.0.2.10');
+    await clock.whenSlowed(21);
+    clock.advance(30_000);
+    expect((await user).status).toBe(200);
+    for (const res of await Promise.all(guesses)) expectError(res, 429, 'too_many_requests');
+
+    // The attacker's addresses can still sign in as other people at full speed.
+    expect((await attempt(server, 'merton.business-unit', 'demo', '203.0.113.1')).status).toBe(200);
+    expect(clock.slowed).toBe(0);
+  });
+
+  test('an unknown username is counted like a known one, so the answers do not tell which exist', async () => {
+    const clock = new SteppedClock();
+    server = await startTestServer({ maxFailedLogins: 3, signInClock: clock, trustProxy: 'loopback' });
+    const answers: Record<string, ApiResponse[]> = {};
+    for (const username of ['merton.statutory-partner', 'merton.nobody']) {
+      answers[username] = [];
+      for (let i = 1; i <= 3; i++) answers[username].push(await attempt(server, username, `guess ${i}`, `203.0.113.${i}`));
+      const slowed = attempt(server, username, 'guess 4', '203.0.113.4');
+      await clock.whenSlowed(1);
+      clock.advance(1_000);
+      answers[username].push(await slowed);
+    }
+    const shape = (list: ApiResponse[]) => list.map((r) => [r.status, r.body]);
+    expect(shape(answers['merton.nobody']!)).toEqual(shape(answers['merton.statutory-partner']!));
+    expect(answers['merton.nobody']!.map((r) => r.status)).toEqual([401, 401, 401, 429]);
   });
 });
 
 describe('successful sign-ins are never limited', () => {
   test(`${everyone.length * 2} sign-ins as ${everyone.length} different people, some at once, with a few typos between`, async () => {
-    server = await startTestServer({ maxFailedLogins: 5 });
+    const clock = new SteppedClock();
+    server = await startTestServer({ maxFailedLogins: 5, signInClock: clock });
     expect(everyone.length).toBeGreaterThan(12);
     let successes = 0;
     // One after another, with four typos (one fewer than the limit) spread among them.
@@ -56,8 +177,12 @@ describe('successful sign-ins are never limited', () => {
     expect(results.map((r) => r.status)).toEqual(everyone.map(() => 200));
     successes += results.length;
     expect(successes).toBe(everyone.length * 2);
-    // The successes did not use up the allowance: exactly one more failure is allowed, then 429.
+    expect(clock.slowed).toBe(0);
+    // The successes did not use up the allowance: exactly one more failure is allowed, then the next is slowed.
     expectError(await attempt(server, 'merton.statutory-partner', 'typo'), 401, 'unauthenticated');
-    expectError(await attempt(server, 'merton.statutory-partner', 'typo'), 429, 'too_many_requests');
+    const slowed = attempt(server, 'merton.statutory-partner', 'typo');
+    await clock.whenSlowed(1);
+    clock.advance(1_000);
+    expectError(await slowed, 429, 'too_many_requests');
   });
 });

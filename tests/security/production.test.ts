@@ -4,14 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords.ts';
+import { PASSWORD_POLICY } from '../../server/auth/password-policy.ts';
 import { startServer, StartupError } from '../../server/main.ts';
 import { ApiClient } from '../support/server.ts';
 import { expectError, PROJECT_ROOT, runScript } from './support.ts';
 
 /**
  * Production (NODE_ENV=production) has no demo users and no default password: it refuses to start
- * without a users file, or with demo users, or when anyone's password is still "demo". Users are
- * added with `npm run add-user`, which takes the password on stdin only.
+ * without a users file, or with demo users, or when anyone's password is still "demo" or one of the
+ * commonest. Users are added with `npm run add-user`, which takes the password on stdin only, checks
+ * it against the password policy and records that it did; start-up refuses entries without that record.
  */
 let dir: string;
 const PASSWORD = 'correct horse battery staple';
@@ -25,6 +27,11 @@ const database = (name: string) => `sqlite:${join(dir, `${name}.sqlite`)}`;
 
 function addUser(file: string, args: string[], password = PASSWORD) {
   return runScript('scripts/add-user.ts', ['--file', file, ...args, '--password-stdin'], { input: `${password}\n` });
+}
+
+/** An entry as add-user writes it, for a password it would never have accepted. */
+async function entry(username: string, password: string, roles = ['business-unit']) {
+  return { username, partnership: 'merton', roles, passwordHash: await hashPassword(password), passwordPolicy: PASSWORD_POLICY };
 }
 
 describe('start-up in production', () => {
@@ -54,15 +61,37 @@ describe('start-up in production', () => {
 
   test('refuses a users file in which anyone still has the password "demo"', async () => {
     const file = join(dir, 'demo-password.json');
-    writeFileSync(
-      file,
-      JSON.stringify([
-        { username: 'alice', partnership: 'merton', roles: ['business-unit'], passwordHash: await hashPassword(PASSWORD) },
-        { username: 'bob', partnership: 'merton', roles: ['statutory-partner'], passwordHash: await hashPassword('demo') },
-      ]),
-    );
+    writeFileSync(file, JSON.stringify([await entry('alice', PASSWORD), await entry('bob', 'demo', ['statutory-partner'])]));
     await expect(startServer({ port: 0, production: true, usersFile: file, databaseUrl: database('d') })).rejects.toThrow(/bob/);
     await expect(startServer({ port: 0, production: true, usersFile: file, databaseUrl: database('d') })).rejects.toThrow(/demo password/);
+  });
+
+  test('refuses a users file in which anyone has one of the commonest long passwords', async () => {
+    const file = join(dir, 'common-password.json');
+    writeFileSync(file, JSON.stringify([await entry('alice', PASSWORD), await entry('carol', 'password1234')]));
+    await expect(startServer({ port: 0, production: true, usersFile: file, databaseUrl: database('f') })).rejects.toThrow(
+      /commonest passwords \("password1234"\): carol\. Set a new one with npm run add-user -- --replace/,
+    );
+  });
+
+  test('refuses a users file entry whose password was not checked against the password policy', async () => {
+    const file = join(dir, 'unchecked.json');
+    const { passwordPolicy: _, ...unchecked } = await entry('dave', PASSWORD);
+    writeFileSync(file, JSON.stringify([await entry('alice', PASSWORD), unchecked]));
+    // In demo mode too: the check is of the file, not of the environment.
+    for (const production of [true, false]) {
+      await expect(startServer({ port: 0, production, usersFile: file, databaseUrl: database('g') })).rejects.toThrow(
+        /"dave" has a password that was not checked against the password policy .*npm run add-user -- --replace/,
+      );
+    }
+  });
+
+  test('refuses the usernames "system" and "raiser" in the users file', async () => {
+    for (const username of ['system', 'raiser', 'System']) {
+      const file = join(dir, `reserved-${username}.json`);
+      writeFileSync(file, JSON.stringify([await entry(username, PASSWORD)]));
+      await expect(startServer({ port: 0, production: true, usersFile: file, databaseUrl: database('h') })).rejects.toThrow(/is reserved/);
+    }
   });
 });
 
@@ -75,6 +104,8 @@ describe('npm run add-user', () => {
     const stored = readFileSync(file, 'utf8');
     expect(stored).not.toContain(PASSWORD);
     expect(JSON.parse(stored)[0].passwordHash).toMatch(/^scrypt\$/);
+    // It records the policy the password was checked against, which start-up requires.
+    expect(JSON.parse(stored)[0].passwordPolicy).toBe(PASSWORD_POLICY);
     // The file holds password hashes: only its owner may read it.
     expect(statSync(file).mode & 0o077).toBe(0);
 
@@ -110,6 +141,17 @@ describe('npm run add-user', () => {
     const weak = await addUser(file, ['--username', 'x', '--partnership', 'merton', '--roles', 'practitioner'], 'short-pass');
     expect(weak.code).not.toBe(0);
     expect(weak.stderr).toMatch(/at least 12 characters/);
+    // Long enough, but among the first guesses of anyone guessing: a common password or word with digits added.
+    for (const common of ['Password1234!', 'qwerty123456', '123456789012', 'Safeguarding2026']) {
+      const refused = await addUser(file, ['--username', 'x', '--partnership', 'merton', '--roles', 'practitioner'], common);
+      expect(refused.code, common).not.toBe(0);
+      expect(refused.stderr).toMatch(/too common/);
+    }
+    for (const username of ['system', 'raiser']) {
+      const reserved = await addUser(file, ['--username', username, '--partnership', 'merton', '--roles', 'practitioner']);
+      expect(reserved.code).not.toBe(0);
+      expect(reserved.stderr).toMatch(new RegExp(`"${username}" is reserved`));
+    }
     const partnership = await addUser(file, ['--username', 'x', '--partnership', 'narnia', '--roles', 'practitioner']);
     expect(partnership.code).not.toBe(0);
     expect(partnership.stderr).toMatch(/no partnership "narnia"/);

@@ -90,8 +90,8 @@ function FormFlow<R>({
     shouldFocusError: false,
   });
 
-  // Drafts follow the typing, a little behind it, so a reload or lost session keeps the answers. A
-  // form back at its starting answers has no draft.
+  // Drafts follow the typing, a little behind it, so a reload keeps the answers while the session
+  // lasts (it clears them when it ends). A form back at its starting answers has no draft.
   const draftTimer = useRef<number | undefined>(undefined);
   useEffect(() => {
     if (!definition) return undefined;

@@ -1,7 +1,8 @@
 /**
- * Unsent form answers kept in localStorage, so a reload, a lost session or a version conflict never
- * loses what someone typed. Keyed by user, then by what the form is for (a case and an event, or a
- * process being started), so two people on one browser never see each other's drafts.
+ * Unsent form answers kept in localStorage, so a reload or a version conflict never loses what
+ * someone typed. Keyed by user, then by what the form is for (a case and an event, or a process
+ * being started), so two people on one browser never see each other's drafts. They last only as
+ * long as the session: the session module clears them when it ends (see SessionProvider).
  */
 
 const PREFIX = 'draft:';
@@ -37,10 +38,15 @@ export function deleteDraft(username: string, subject: string): void {
   window.localStorage.removeItem(key(username, subject));
 }
 
-export function clearDrafts(username: string): void {
-  const mine = `${PREFIX}${username}:`;
-  for (let i = window.localStorage.length - 1; i >= 0; i--) {
-    const name = window.localStorage.key(i);
-    if (name?.startsWith(mine)) window.localStorage.removeItem(name);
+/** Removes every draft in this browser, except those of `keep` when given. */
+export function clearDrafts(keep?: string): void {
+  const kept = keep === undefined ? undefined : `${PREFIX}${keep}:`;
+  try {
+    for (let i = window.localStorage.length - 1; i >= 0; i--) {
+      const name = window.localStorage.key(i);
+      if (name?.startsWith(PREFIX) && (kept === undefined || !name.startsWith(kept))) window.localStorage.removeItem(name);
+    }
+  } catch {
+    // Storage disabled: there are no drafts to remove.
   }
 }

@@ -1,16 +1,16 @@
 import { lazy, Suspense } from 'react';
 import { api } from '../api.ts';
-import type { CaseId, CaseRecord, Deadline, ProcessDefinition } from '../apiTypes.ts';
+import type { CaseId, CaseRecord, Deadline, FormId, ProcessDefinition } from '../apiTypes.ts';
 import { CaseLink, caseReference } from '../components/CaseLink.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
-import { Answer } from '../forms/Answer.tsx';
+import { Answers, describeChanged, recordedBy, StepAnswers, useFormFields } from '../components/StepAnswers.tsx';
 import { useProcessFields } from '../forms/formDefinitions.ts';
 import type { Field } from '../forms/fields.ts';
 import { formatDate, formatDateTime, humanise } from '../format.ts';
 import { processTitle, useDefinition, usePartnership } from '../partnership.tsx';
-import { eventLabel, stateLabel, SYSTEM_ACTOR } from '../processLabels.ts';
+import { eventLabel, stateLabel } from '../processLabels.ts';
 import { Link, useLocation } from '../router.tsx';
 import { chartFromGraph } from '../statechart/chartModel.ts';
 import { useResource } from '../useResource.ts';
@@ -28,6 +28,7 @@ function CaseView({ record }: { record: CaseRecord }) {
   const definitionResource = useDefinition(record.process);
   const definition = definitionResource.status === 'ready' ? definitionResource.data : null;
   const fields = useProcessFields(partnership.id, definition);
+  const fieldsByForm = useFormFields(partnership.id, record.steps.map((step) => step.form));
   const [graph] = useResource(() => api.graph(partnership.id, record.process), `${partnership.id}/${record.process}`);
   const description =
     record.stateDescription ?? definition?.states.find((state) => state.id === record.state)?.description;
@@ -58,8 +59,8 @@ function CaseView({ record }: { record: CaseRecord }) {
           <Tasks tasks={record.tasks} />
           <LinkedCases record={record} />
 
-          <h2 className="govuk-heading-m">Case details</h2>
-          <CaseData data={record.data} fields={fields} />
+          <h2 className="govuk-heading-m">What has been recorded</h2>
+          <StepAnswers steps={record.steps} fieldsByForm={fieldsByForm} processFields={fields} />
         </div>
       </div>
 
@@ -77,7 +78,7 @@ function CaseView({ record }: { record: CaseRecord }) {
       </Loaded>
 
       <h2 className="govuk-heading-m">History</h2>
-      <History record={record} definition={definition} fields={fields} />
+      <History record={record} definition={definition} fields={fields} fieldsByForm={fieldsByForm} />
     </>
   );
 }
@@ -136,6 +137,7 @@ function Deadlines({ deadlines }: { deadlines: Deadline[] }) {
             <td className="govuk-table__cell">{formatDate(deadline.due)}</td>
             <td className="govuk-table__cell">
               <DeadlineStatus deadline={deadline} />
+              {deadline.corrected && <strong className="govuk-tag govuk-tag--purple app-tag-after">Corrected</strong>}
             </td>
           </tr>
         ))}
@@ -180,40 +182,30 @@ function LinkedCases({ record }: { record: CaseRecord }) {
   );
 }
 
-function CaseData({ data, fields }: { data: Record<string, unknown>; fields: Field[] }) {
-  const names = [
-    ...fields.map((field) => field.name).filter((name) => name in data),
-    ...Object.keys(data).filter((name) => !fields.some((field) => field.name === name)),
-  ];
-  if (names.length === 0) return <p className="govuk-body">No details recorded yet.</p>;
-  return (
-    <dl className="govuk-summary-list">
-      {names.map((name) => {
-        const field = fields.find((candidate) => candidate.name === name);
-        return (
-          <div className="govuk-summary-list__row" key={name}>
-            <dt className="govuk-summary-list__key">{field?.label ?? humanise(name)}</dt>
-            <dd className="govuk-summary-list__value">
-              <Answer field={field} value={data[name]} />
-            </dd>
-          </div>
-        );
-      })}
-    </dl>
-  );
-}
-
 /** Newest first, as a timeline: what happened, who, when, the stage it moved the case to, and the answers. */
-function History({ record, definition, fields }: { record: CaseRecord; definition: ProcessDefinition | null; fields: Field[] }) {
+function History({
+  record,
+  definition,
+  fields,
+  fieldsByForm,
+}: {
+  record: CaseRecord;
+  definition: ProcessDefinition | null;
+  fields: Field[];
+  fieldsByForm: Map<FormId, Field[]>;
+}) {
+  const formOf = new Map(record.steps.flatMap((step) => step.entries.map((entry) => [entry.seq, step.form] as const)));
   return (
     <ol className="app-timeline" reversed>
       {[...record.history].reverse().map((entry) => {
         const moved = entry.from !== entry.to;
+        const form = formOf.get(entry.seq);
+        const own = (form && fieldsByForm.get(form)) || fields;
         return (
           <li className="app-timeline__item" key={entry.seq}>
             <h3 className="govuk-heading-s app-timeline__title">{eventLabel(definition, entry.type, entry.from)}</h3>
             <p className="govuk-body-s app-timeline__meta">
-              {entry.by === SYSTEM_ACTOR ? 'Automatically' : `By ${entry.by}`} on <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+              {recordedBy(entry.by)} on <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
             </p>
             {moved && (
               <p className="govuk-body-s">
@@ -221,13 +213,13 @@ function History({ record, definition, fields }: { record: CaseRecord; definitio
                 {stateLabel(definition, entry.to)}
               </p>
             )}
-            {Object.keys(entry.data).length > 0 && (
+            {(Object.keys(entry.data).length > 0 || (entry.changes?.length ?? 0) > 0) && (
               <details className="govuk-details app-timeline__details">
                 <summary className="govuk-details__summary">
                   <span className="govuk-details__summary-text">What was recorded</span>
                 </summary>
                 <div className="govuk-details__text">
-                  <CaseData data={entry.data} fields={fields} />
+                  <Answers data={entry.data} fields={own} changes={entry.changes} changeField={describeChanged(record.steps, fieldsByForm, fields, own)} />
                 </div>
               </details>
             )}

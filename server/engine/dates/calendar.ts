@@ -18,6 +18,8 @@ export interface CalendarData {
 export interface WorkingDayCalendar {
   readonly id: string;
   readonly name: string;
+  /** Its years and holidays as one string: equal fingerprints, equal working days. */
+  readonly fingerprint: string;
   /** Monday to Friday and not a bank holiday. */
   isWorkingDay(date: IsoDate | string): boolean;
   holidayName(date: IsoDate | string): string | undefined;
@@ -136,6 +138,45 @@ export function toIsoDate(instantOrIsoDateTime: string): IsoDate {
   return fromPlain(instant.toZonedDateTimeISO('UTC').toPlainDate());
 }
 
+/**
+ * The calendar date of an instant in a time zone: what a person in that zone calls "today".
+ * A date-time without an offset is refused, as in `toIsoDate`.
+ */
+export function dateInZone(instantOrIsoDateTime: string, timeZone: string): IsoDate {
+  if (ISO_DATE.test(instantOrIsoDateTime)) return parseIsoDate(instantOrIsoDateTime);
+  let instant: Temporal.Instant;
+  try {
+    instant = Temporal.Instant.from(instantOrIsoDateTime);
+  } catch {
+    throw new InvalidDateError(instantOrIsoDateTime, 'a date-time with an offset (such as 2020-10-01T10:00:00Z)');
+  }
+  return fromPlain(instant.toZonedDateTimeISO(timeZone).toPlainDate());
+}
+
+/**
+ * The instant at a wall-clock time on a date in a time zone, as an ISO string in UTC. A time that
+ * does not exist (the hour skipped when clocks go forward) moves later, as Temporal's "compatible" does.
+ */
+export function instantOn(date: IsoDate | string, wallTime: { hour: number; minute: number; second: number; millisecond?: number }, timeZone: string): string {
+  return toPlain(date).toZonedDateTime({ timeZone, plainTime: Temporal.PlainTime.from(wallTime) }).toInstant().toString();
+}
+
+/** The wall-clock time of an instant in a time zone. */
+export function wallTimeOf(instant: string, timeZone: string): { hour: number; minute: number; second: number; millisecond: number } {
+  const zoned = Temporal.Instant.from(instant).toZonedDateTimeISO(timeZone);
+  return { hour: zoned.hour, minute: zoned.minute, second: zoned.second, millisecond: zoned.millisecond };
+}
+
+/** True for a time zone name the runtime knows (`Europe/London`). */
+export function isTimeZone(name: string): boolean {
+  try {
+    Temporal.Now.instant().toZonedDateTimeISO(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Checks the data and builds the calendar; throws an Error naming the bad entry. */
 export function createCalendar(data: CalendarData): WorkingDayCalendar {
   const { id, name, firstYear, lastYear } = data;
@@ -180,6 +221,7 @@ export function createCalendar(data: CalendarData): WorkingDayCalendar {
   return {
     id,
     name,
+    fingerprint: JSON.stringify([firstYear, lastYear, [...holidays.keys()].sort()]),
     isWorkingDay: (date) => working(toPlain(date)),
     holidayName: (date) => holidays.get(inRange(toPlain(date)).toString()),
     addWorkingDays(date, n) {

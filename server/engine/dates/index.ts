@@ -32,4 +32,12 @@ export {
   earliest,
   /** The UTC date of `YYYY-MM-DD` or an ISO date-time with an offset; refuses one without. */
   toIsoDate,
+  /** The calendar date of an instant in a time zone (`Europe/London`): a person's "today" there. */
+  dateInZone,
+  /** The instant (ISO, UTC) of a wall-clock time on a date in a time zone. */
+  instantOn,
+  /** The wall-clock time of an instant in a time zone. */
+  wallTimeOf,
+  /** True for a time zone name the runtime knows. */
+  isTimeZone,
 } from './calendar.ts';

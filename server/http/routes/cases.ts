@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import type { CaseService } from '../../cases/service.ts';
 import { BadRequestError } from '../../engine/errors.ts';
+import { readableCasesSql } from '../../cases/access.ts';
 import { availableEvents } from '../../engine/view.ts';
-import { listCases } from '../../store/cases.ts';
+import { listReadableCases } from '../../store/case-lists.ts';
 import type { Database } from '../../store/sqlite.ts';
 import type { Clock } from '../../clock.ts';
 import { authOf, requireCsrf } from '../auth.ts';
@@ -43,11 +44,14 @@ export function caseRoutes(service: CaseService, db: Database, clock: Clock): Ro
     const overdue = text('overdue');
     if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') throw new BadRequestError('overdue must be true or false');
     const mine = text('mine');
-    const rows = await listCases(db.reader, {
+    const partnership = service.partnership(user, user.partnership);
+    // Need to know: only the cases this person may read, filtered in SQL so that paging stays exact.
+    const rows = await listReadableCases(db.reader, {
       partnership: user.partnership,
+      readable: readableCasesSql(partnership, user),
       process: text('process'),
       state: text('state'),
-      overdueOn: overdue === 'true' ? clock.today() : undefined,
+      overdueOn: overdue === 'true' ? clock.today(partnership.def.timeZone) : undefined,
       createdBy: mine === 'true' ? user.username : undefined,
       limit: limit + 1,
       after: decodeCursor(text('cursor')),

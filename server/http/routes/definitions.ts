@@ -1,8 +1,9 @@
 import { Router } from 'express';
+import { readableCasesSql } from '../../cases/access.ts';
 import type { CaseService } from '../../cases/service.ts';
 import { describeProcess, edgesOf } from '../../engine/describe.ts';
 import { NotFoundError } from '../../engine/errors.ts';
-import { countByState } from '../../store/cases.ts';
+import { countReadableByState } from '../../store/case-lists.ts';
 import type { Database } from '../../store/sqlite.ts';
 import type { Clock } from '../../clock.ts';
 import { authOf } from '../auth.ts';
@@ -45,8 +46,11 @@ export function definitionRoutes(service: CaseService, db: Database, clock: Cloc
   });
 
   router.get('/:p/processes/:proc/graph', async (req, res) => {
-    const { partnership, process } = service.process(authOf(res).user, req.params.p, req.params.proc);
-    const counts = await countByState(db.reader, partnership.def.id, process.def.id, clock.today());
+    const { user } = authOf(res);
+    const { partnership, process } = service.process(user, req.params.p, req.params.proc);
+    // Need to know: a node counts only the cases this person may read.
+    const readable = readableCasesSql(partnership, user);
+    const counts = await countReadableByState(db.reader, partnership.def.id, process.def.id, readable, clock.today(partnership.def.timeZone));
     res.json({
       nodes: Object.entries(process.def.states).map(([id, s]) => ({
         id,
