@@ -14,7 +14,8 @@ if (!result.ok) {
   process.exit(1);
 }
 for (const [id, partnership] of result.catalogue.partnerships) {
-  const processes = [...partnership.processes.values()].map((p) => `${p.def.id} v${p.def.version}`);
+  // Versions are numbered by the server as it stores each changed process, not by the files.
+  const processes = [...partnership.processes.values()].map((p) => p.def.id);
   console.log(`${id}: ${processes.join(', ')} (${partnership.forms.size} forms)`);
 }
 console.log('Configuration is valid.');

@@ -18,6 +18,7 @@ import { formatProblem, loadCatalogue } from './config/index.ts';
 import type { Catalogue } from './engine/catalogue.ts';
 import { createApp, trustProxySetting } from './http/app.ts';
 import { migrate } from './store/migrate.ts';
+import { storeProcessVersions } from './store/process-versions.ts';
 import { Database } from './store/sqlite.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,9 +112,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const file = sqlitePath(options.databaseUrl ?? `sqlite:${join(root, 'data', 'workflows.sqlite')}`);
   mkdirSync(dirname(file), { recursive: true });
   const db = await Database.open(file);
-  await migrate(db, { catalogue });
+  try {
+    await migrate(db, { catalogue });
+  } catch (error) {
+    // A refused upgrade leaves the file as it was (each migration is one transaction); let it go too.
+    await db.close();
+    throw new StartupError(`The database cannot be upgraded: ${(error as Error).message}`);
+  }
+  // Each process as the files now say is stored as an immutable version when it differs from its newest.
+  let versions;
+  try {
+    versions = await storeProcessVersions(db, catalogue);
+  } catch (error) {
+    await db.close();
+    throw new StartupError(`The stored process versions cannot be used: ${(error as Error).message}`);
+  }
+  if (versions.added.length > 0) log(`stored new process versions: ${versions.added.map((v) => `${v.partnership}/${v.process} version ${v.version}`).join(', ')}`);
   const clock = options.now !== undefined ? fixedClock(options.now, defaultTimeZone(catalogue)) : systemClock;
-  const service = new CaseService(db, catalogue, clock);
+  const service = new CaseService(db, versions.catalogue, clock);
   // Deadlines follow the calendar in force: a bank holiday added since the last start moves open ones.
   const moved = await service.followCalendar();
   if (moved > 0) log(`the working-day calendar changed: moved the open deadlines of ${moved} case(s), each recorded in its history`);

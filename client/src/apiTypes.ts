@@ -109,6 +109,37 @@ export interface CaseSummary {
   summary?: string | null;
   overdue?: boolean;
   available?: AvailableEvent[];
+  /** The reference people say and type (`MER-2026-0042`); null only from an older server. */
+  reference?: string | null;
+  /** The reference people gave the case on its start form ("Child T"), if any. */
+  ownReference?: string | null;
+  /** The roles whose events move the case on from its stage; empty when finished. */
+  waitingFor?: WaitingRole[];
+  /** The open deadline due soonest. */
+  nextDeadline?: NextDeadline | null;
+}
+
+export interface WaitingRole {
+  /** A role id, or `raiser` for the person who raised the case. */
+  role: string;
+  label: string;
+}
+
+export interface NextDeadline {
+  id: string;
+  label: string;
+  due: string;
+  overdue: boolean;
+}
+
+export interface CaseTask {
+  id: string;
+  label: string;
+  done: boolean;
+  /** Who can record it done (from the events that complete it). */
+  whose?: WaitingRole[];
+  /** The events that record it. */
+  recordedBy?: { type: string; label: string }[];
 }
 
 export interface CasePage {
@@ -184,8 +215,8 @@ export interface CaseRecord extends CaseSummary {
   final: boolean;
   data: Record<string, unknown>;
   deadlines: Deadline[];
-  tasks: { id: string; label: string; done: boolean }[];
-  links: { id: CaseId; process: ProcessId; relation: string }[];
+  tasks: CaseTask[];
+  links: { id: CaseId; process: ProcessId; relation: string; reference?: string | null }[];
   available: AvailableEvent[];
   history: HistoryEntry[];
   /** Each step's answers as recorded, the record of the case; `data` is the facts they add up to. */
@@ -201,6 +232,12 @@ export interface EscalationLogRow {
   event: string;
   reason: string | null;
   outcome: string | null;
+  reference?: string | null;
+  processTitle?: string;
+  eventLabel?: string;
+  fromLabel?: string | null;
+  toLabel?: string;
+  byLabel?: string;
 }
 
 /** One deadline's fate in a summary: counted in the period its due date falls in. */
@@ -236,4 +273,10 @@ export interface CaseFilters {
   overdue?: boolean;
   cursor?: string;
   limit?: number;
+  /** Only the cases the reader's roles can move on now. */
+  waitingForMe?: boolean;
+  /** Search by reference, own reference or summary. */
+  q?: string;
+  /** `due`: overdue first, then the nearest due date. */
+  sort?: 'created' | 'due';
 }

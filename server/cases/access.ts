@@ -14,7 +14,7 @@
  * in memory; `readableCasesSql` says the same thing as SQL over the `cases` table, so that lists and
  * counts need no case loaded to be filtered. The two must agree (tests/security/need-to-know.test.ts).
  */
-import type { CompiledPartnership, CompiledProcess } from '../engine/catalogue.ts';
+import { allProcessVersions, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
 import { PSEUDO_ROLES, type EventDef } from '../engine/definition.ts';
 
 /** A signed-in person, as far as reading goes. */
@@ -89,9 +89,10 @@ export interface SqlFilter {
 
 /**
  * The cases of a partnership's processes that this person may read, as a condition on the `cases`
- * table (named `alias` in the query), the same rule as `mayRead`:
+ * table (named `alias` in the query), the same rule as `mayRead` under each case's process version:
  * `(process = ? AND (<every case> | created_by = ? OR state IN (…) OR EXISTS (history by them))) OR …`.
- * Cases of processes no longer configured are read by nobody. Add `partnership = ?` yourself.
+ * A process whose file is gone keeps its stored versions for its cases; one with neither is read by
+ * nobody. Add `partnership = ?` yourself.
  */
 export function readableCasesSql(partnership: CompiledPartnership, user: Reader, alias = 'cases'): SqlFilter {
   const params: string[] = [];
@@ -101,11 +102,17 @@ export function readableCasesSql(partnership: CompiledPartnership, user: Reader,
     return values.map(() => '?').join(', ');
   };
   const clauses: string[] = [];
-  for (const process of partnership.processes.values()) {
+  // Each case is read under its own version's rules: one clause per stored version (its number is
+  // an integer of ours, written inline); a process with no stored version is the files' for any number.
+  const ofProcess = (process: CompiledProcess) =>
+    partnership.versions?.has(process.def.id) === true
+      ? `${col('process')} = ? AND ${col('process_version')} = ${Math.trunc(process.def.version)}`
+      : `${col('process')} = ?`;
+  for (const process of allProcessVersions(partnership)) {
     const read = process.def.access?.read;
     if (mayReadEvery(process, user)) {
       params.push(process.def.id);
-      clauses.push(`${col('process')} = ?`);
+      clauses.push(`(${ofProcess(process)})`);
       continue;
     }
     const start = params.length;
@@ -130,7 +137,7 @@ export function readableCasesSql(partnership: CompiledPartnership, user: Reader,
       params.length = start;
       continue;
     }
-    clauses.push(`(${col('process')} = ? AND (${any.join(' OR ')}))`);
+    clauses.push(`(${ofProcess(process)} AND (${any.join(' OR ')}))`);
   }
   return { sql: clauses.length === 0 ? '0' : `(${clauses.join(' OR ')})`, params };
 }

@@ -1,4 +1,6 @@
-import type { CompiledPartnership } from '../engine/catalogue.ts';
+import { allProcessVersions, processVersion, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
+import { PSEUDO_ROLES } from '../engine/definition.ts';
+import { CALENDAR_CHANGED_EVENT } from '../engine/project.ts';
 import { addCalendarDays, dateInZone, isIsoDate } from '../engine/dates/index.ts';
 import type { IsoDate } from '../engine/definition.ts';
 import { readPath } from '../engine/expressions.ts';
@@ -60,6 +62,54 @@ export interface EscalationLogRow {
   event: string;
   reason: string | null;
   outcome: string | null;
+  /** What people read beside the codes above: the case's reference, and labels. */
+  reference: string | null;
+  processTitle: string;
+  eventLabel: string;
+  fromLabel: string | null;
+  toLabel: string;
+  /** The username, or what the engine's own steps are called. */
+  byLabel: string;
+  /** `at` as a date and time in the partnership's zone, as UK spreadsheets read it: `01/04/2026 23:30`. */
+  atLocal: string;
+}
+
+/** Who the engine's own steps (its timers, a calendar change) are by, in words. */
+export const SYSTEM_LABEL = 'The service (automatic)';
+
+/** An instant as `DD/MM/YYYY HH:MM` in a time zone (24-hour clock). */
+export function ukDateTime(at: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone,
+  }).formatToParts(new Date(at));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('day')}/${part('month')}/${part('year')} ${part('hour')}:${part('minute')}`;
+}
+
+/** What a step was called: the event's label as configured where it was sent, the start's, or the engine's own. */
+function stepLabel(process: CompiledProcess, row: HistoryRow): string {
+  if (row.from === null) return process.def.start.label ?? 'Raised';
+  if (row.type === CALENDAR_CHANGED_EVENT && row.by === PSEUDO_ROLES.system) return 'Deadlines moved by a change to the bank holidays';
+  return process.events.get(row.from)?.get(row.type)?.label ?? row.type;
+}
+
+/** The escalation log's CSV: a header row people read, and the labels, not the codes. */
+export const ESCALATION_LOG_CSV: readonly { header: string; value: (row: EscalationLogRow) => unknown }[] = [
+  { header: 'Reference', value: (r) => r.reference },
+  { header: 'Process', value: (r) => r.processTitle },
+  { header: 'Date and time', value: (r) => r.atLocal },
+  { header: 'By', value: (r) => r.byLabel },
+  { header: 'What happened', value: (r) => r.eventLabel },
+  { header: 'From stage', value: (r) => r.fromLabel },
+  { header: 'To stage', value: (r) => r.toLabel },
+  { header: 'Reason', value: (r) => r.reason },
+  { header: 'Outcome', value: (r) => r.outcome },
+];
+
+export function escalationLogCsv(rows: readonly EscalationLogRow[]): string {
+  const headers = ESCALATION_LOG_CSV.map((c) => c.header);
+  // A byte order mark, so that Excel reads the file as UTF-8 (names and text with accents, dashes).
+  return `\uFEFF${toCsv(headers, rows.map((row) => Object.fromEntries(ESCALATION_LOG_CSV.map((c) => [c.header, c.value(row)]))))}`;
 }
 
 function firstText(data: Record<string, unknown>, fields: string[]): string | null {
@@ -80,8 +130,28 @@ export function escalationLog(partnership: CompiledPartnership, rows: HistoryRow
   const logs = new Map(escalationLogProcesses(partnership).map((p) => [p.id, p.log]));
   return rows.flatMap((row) => {
     const log = logs.get(row.process);
-    if (log === undefined) return [];
-    return [{ caseId: row.caseId, at: row.at, by: row.by, from: row.from, to: row.to, event: row.type, reason: firstText(row.data, log.reason), outcome: firstText(row.data, log.outcome) }];
+    const process = partnership.processes.get(row.process);
+    if (log === undefined || process === undefined) return [];
+    const state = (id: string) => process.def.states[id]?.label ?? id;
+    return [
+      {
+        caseId: row.caseId,
+        at: row.at,
+        by: row.by,
+        from: row.from,
+        to: row.to,
+        event: row.type,
+        reason: firstText(row.data, log.reason),
+        outcome: firstText(row.data, log.outcome),
+        reference: row.reference ?? null,
+        processTitle: process.def.title,
+        eventLabel: stepLabel(process, row),
+        fromLabel: row.from === null ? null : state(row.from),
+        toLabel: state(row.to),
+        byLabel: row.by === PSEUDO_ROLES.system ? SYSTEM_LABEL : row.by,
+        atLocal: ukDateTime(row.at, partnership.def.timeZone),
+      },
+    ];
   });
 }
 
@@ -127,9 +197,14 @@ export function summarise(
       const date = caseDateOf(c, period.timeZone);
       return date >= period.from && date <= period.to;
     }).length;
-    const isFinal = (state: string | null) => state !== null && def.states[state]?.final === true;
+    // Each case's states are its own version's (a state an older version had may be final there only).
+    const statesOf = (version: number | undefined) => (version === undefined ? def : (processVersion(partnership, def.id, version)?.process.def ?? def)).states;
+    const isFinalIn = (version: number | undefined) => (state: string | null) => state !== null && statesOf(version)[state]?.final === true;
     const closed: Record<string, number> = {};
-    for (const row of rows) if (isFinal(row.to) && !isFinal(row.from)) closed[row.to] = (closed[row.to] ?? 0) + 1;
+    for (const row of rows) {
+      const isFinal = isFinalIn(row.processVersion);
+      if (isFinal(row.to) && !isFinal(row.from)) closed[row.to] = (closed[row.to] ?? 0) + 1;
+    }
     const outcomes: ProcessSummary['outcomes'] = {};
     for (const { event, field, label } of def.reports?.outcomes ?? []) {
       const counts: Record<string, number> = {};
@@ -144,7 +219,7 @@ export function summarise(
     }
     const deadlineCounts: ProcessSummary['deadlines'] = {};
     for (const d of deadlines.filter((d) => d.process === def.id)) {
-      const entry = (deadlineCounts[d.id] ??= { label: def.deadlines?.[d.id]?.label ?? d.id, met: 0, missed: 0, overdue: 0, open: 0, corrected: 0 });
+      const entry = (deadlineCounts[d.id] ??= { label: deadlineLabel(partnership, def.id, d.id), met: 0, missed: 0, overdue: 0, open: 0, corrected: 0 });
       if (d.corrected) entry.corrected++;
       if (d.met === true) entry.met++;
       else if (d.met === false) entry.missed++;
@@ -153,4 +228,12 @@ export function summarise(
     }
     return { process: def.id, title: def.title, opened, closed, outcomes, deadlines: deadlineCounts };
   });
+}
+
+/** A deadline's label as the newest version of the process that has it says (an older version's when only it has it). */
+function deadlineLabel(partnership: CompiledPartnership, processId: string, deadlineId: string): string {
+  const versions = allProcessVersions(partnership).filter((p) => p.def.id === processId);
+  const newest = partnership.processes.get(processId);
+  const having = [...(newest === undefined ? [] : [newest]), ...versions.reverse()].find((p) => p.def.deadlines?.[deadlineId] !== undefined);
+  return having?.def.deadlines?.[deadlineId]?.label ?? deadlineId;
 }

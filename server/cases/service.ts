@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { CREATE_EVENT, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
+import { CREATE_EVENT, processVersion, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
 import { NotFoundError, VersionConflictError } from '../engine/errors.ts';
 import { project, type HistoryStep, type Projection } from '../engine/project.ts';
 import { decideCalendarChange, decideCreate, decideEvent, decideTimer, type Actor, type Decision } from '../engine/step.ts';
 import { availableEvents, deadlineView } from '../engine/view.ts';
+import { nextDeadline, taskViews, waitingFor } from '../engine/waiting.ts';
 import { appendHistory, casesWithOpenDeadlines, dueTimers, findCase, insertCase, loadCase, loadHistory, updateCase, writeProjection, type CaseRow, type StoredCase } from '../store/cases.ts';
+import { assignReference } from '../store/references.ts';
 import type { Connection, Database } from '../store/sqlite.ts';
 import { mayRead } from './access.ts';
 import { recordOf } from './record.ts';
+import { ownReferenceOf } from './search.ts';
 
 /** A signed-in person: one partnership, one or more of its roles. */
 export interface User extends Actor {
@@ -61,6 +64,7 @@ export class CaseService {
     const id = randomUUID();
     await this.db.transaction(async (tx) => {
       await insertCase(tx, rowOf(id, partnership, process, decision.projection));
+      await assignReference(tx, id, partnership.def.timeZone);
       await this.commitDecision(tx, partnership, process, id, [], decision);
     });
     return this.get(user, id);
@@ -105,6 +109,8 @@ export class CaseService {
     const today = this.today(partnership);
     return {
       id: stored.id,
+      reference: stored.reference ?? null,
+      ownReference: ownReferenceOf(stored.data),
       partnership: stored.partnership,
       process: stored.process,
       processVersion: stored.processVersion,
@@ -118,7 +124,9 @@ export class CaseService {
       updatedAt: stored.updatedAt,
       data: stored.data,
       deadlines: stored.deadlines.map((d) => deadlineView(d, today, stored.final)),
-      tasks: stored.tasks,
+      waitingFor: stored.final ? [] : waitingFor(partnership.def, process, stored.state),
+      nextDeadline: nextDeadline(stored.deadlines, today, stored.final),
+      tasks: taskViews(partnership.def, process, stored.tasks),
       links: stored.links,
       available: availableEvents(process, stored.state, user, stored.createdBy),
       steps: recordOf(process, stored.history),
@@ -192,13 +200,14 @@ export class CaseService {
     return movedCases;
   }
 
-  resolve(row: Pick<CaseRow, 'partnership' | 'process'>): { partnership: CompiledPartnership; process: CompiledProcess } {
+  /** The process version a case runs on, with the partnership as that version sees it (its forms). */
+  resolve(row: Pick<CaseRow, 'partnership' | 'process' | 'processVersion'>): { partnership: CompiledPartnership; process: CompiledProcess } {
     const partnership = this.catalogue.partnerships.get(row.partnership);
-    const process = partnership?.processes.get(row.process);
-    if (partnership === undefined || process === undefined) {
-      throw new Error(`Case of ${row.partnership}/${row.process}, which is no longer configured`);
+    const resolved = partnership && processVersion(partnership, row.process, row.processVersion);
+    if (resolved === undefined) {
+      throw new Error(`Case of ${row.partnership}/${row.process} version ${row.processVersion}, which is not stored or no longer configured`);
     }
-    return { partnership, process };
+    return resolved;
   }
 
   /**
@@ -250,6 +259,7 @@ export class CaseService {
     for (const linked of started) {
       const linkedProjection = project(partnership, linked.process, [linked.step])!;
       await insertCase(tx, rowOf(linked.id, partnership, linked.process, linkedProjection));
+      await assignReference(tx, linked.id, partnership.def.timeZone);
       await appendHistory(tx, ownerOf(linked.id, partnership, linked.process), [linked.step]);
     }
     await appendHistory(tx, ownerOf(caseId, partnership, process), steps);

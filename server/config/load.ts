@@ -14,6 +14,8 @@ const PARTNERSHIP_FILE = 'partnership.yaml';
 const CALENDARS_DIR = 'calendars';
 const FORM_SUFFIX = '.schema.json';
 const UI_SUFFIX = '.ui.json';
+/** The version number of a process read from the files alone, before any database has stored it. */
+const FILES_VERSION = 1;
 
 /**
  * Reads `workflows/` and `forms/` under `root`, checks every file against its format and every
@@ -78,6 +80,12 @@ export function loadCatalogue(root: string): LoadResult {
       if (processSource === undefined) continue;
       // A file with schema problems is still cross-checked, so one run reports everything it can.
       if (!processValid) malformed.add(processSource.file);
+      const written = processSource.value as Record<string, unknown> | null;
+      if (written !== null && typeof written === 'object' && 'version' in written) {
+        // The schema's "unknown key" said why it is wrong, not what to do.
+        const problem = problems.find((p) => p.file === processSource.file && p.message.includes('unknown key "version"'));
+        if (problem !== undefined) problem.message = 'remove "version": the server numbers versions itself, storing each changed process as the next version when it starts';
+      }
       const processDef = processSource.value as ProcessDef;
       if (`${processDef.id}.yaml` !== basename(path)) {
         problems.push({ file: processSource.file, line: processSource.lineOf(['id']), message: `id "${processDef.id}" must match the file name (${processDef.id}.yaml)` });
@@ -101,7 +109,8 @@ export function loadCatalogue(root: string): LoadResult {
 
   const compiled = new Map<string, CompiledPartnership>();
   for (const { source, forms } of partnerships) {
-    const processes = new Map<string, CompiledProcess>(source.processes.map((p) => [p.def.id, compileProcess(p.def)]));
+    // Version 1 until the store numbers it (see server/store/process-versions.ts): the files alone know no other.
+    const processes = new Map<string, CompiledProcess>(source.processes.map((p) => [p.def.id, compileProcess({ ...p.def, version: FILES_VERSION })]));
     compiled.set(source.def.id, { def: source.def, calendar: calendars.get(source.def.calendar)!, processes, forms });
   }
   return { ok: true, catalogue: { partnerships: compiled } };

@@ -150,6 +150,10 @@ export interface ProcessDef {
   id: string;
   title: string;
   description?: string;
+  /**
+   * The stored version number (server/store/process-versions.ts), not written in the files: 1 on a
+   * catalogue read from the files alone. A case's `processVersion` names the version it runs on.
+   */
   version: number;
   start: StartDef;
   states: Record<string, StateDef>;

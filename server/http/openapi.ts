@@ -11,7 +11,8 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'version_conflict (details.currentVersion) or event_not_allowed (details.state, details.allowed)',
   413: 'payload_too_large',
   422: 'validation_failed (details: [{path, message}]) or guard_rejected (details: [{guard, message}])',
-  429: 'too_many_requests: too many failed sign-ins',
+  415: 'unsupported_media_type: the body is not UTF-8 JSON',
+  429: 'too_many_requests: too many failed sign-ins, or too many sign-ins at once (Retry-After)',
 };
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -19,6 +20,7 @@ const path = (name: string, description: string) => ({ name, in: 'path', require
 const query = (name: string, description: string, schema: object = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
 const P = path('p', 'Partnership id');
 const PROC = path('proc', 'Process id');
+const VERSION = query('version', 'A stored version of the process (1, 2, …); without it, the newest', { type: 'integer', minimum: 1 });
 const csrf = { name: 'X-CSRF-Token', in: 'header', required: true, description: 'The csrfToken of POST/GET /api/session', schema: { type: 'string' } };
 
 export const openApiDocument = {
@@ -74,15 +76,54 @@ export const openApiDocument = {
           },
         },
       },
+      WaitingFor: {
+        type: 'array',
+        description:
+          'The roles whose events move the case on from its stage (side steps such as recording a letter, corrections, withdrawing and the engine\'s own timers left out); raiser is "the person who raised it". Empty on a final stage.',
+        items: { type: 'object', required: ['role', 'label'], properties: { role: { type: 'string' }, label: { type: 'string' } } },
+      },
+      NextDeadline: {
+        type: ['object', 'null'],
+        description: 'The open deadline (not met, with a field that meets it) due soonest; null when none, or on a finished case',
+        properties: { id: { type: 'string' }, label: { type: 'string' }, due: { type: 'string', format: 'date' }, overdue: { type: 'boolean' } },
+      },
+      CaseListItem: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, reference: ref('Reference'), ownReference: { type: ['string', 'null'], description: 'The reference people gave the case on its start form, if any' },
+          partnership: { type: 'string' }, process: { type: 'string' }, processTitle: { type: 'string' }, state: { type: 'string' }, stateLabel: { type: 'string' },
+          final: { type: 'boolean' }, version: { type: 'integer' }, createdBy: { type: 'string' }, createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+          summary: { type: ['string', 'null'] }, waitingFor: ref('WaitingFor'), nextDeadline: ref('NextDeadline'),
+          overdue: { type: 'boolean', description: 'A deadline of the case is overdue' },
+          available: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, label: { type: 'string' }, form: { type: ['string', 'null'] } } } },
+        },
+      },
+      Reference: {
+        type: ['string', 'null'],
+        description: 'The case reference people say and type, unique in the partnership: three letters of the partnership, the year it was recorded, a number (MER-2026-0042)',
+        pattern: '^[A-Z]{1,4}-\\d{4}-\\d{4,}$',
+      },
       Case: {
         type: 'object',
         properties: {
+          reference: ref('Reference'), ownReference: { type: ['string', 'null'], description: 'The reference people gave the case on its start form, if any' },
+          waitingFor: ref('WaitingFor'), nextDeadline: ref('NextDeadline'),
           id: { type: 'string' }, partnership: { type: 'string' }, process: { type: 'string' }, processVersion: { type: 'integer' },
           state: { type: 'string' }, stateLabel: { type: 'string' }, final: { type: 'boolean' }, version: { type: 'integer' },
           createdAt: { type: 'string' }, updatedAt: { type: 'string' },
           data: { type: 'object', description: 'Each answer as first recorded, corrections applied; each step\'s own answers are in steps' },
           deadlines: { type: 'array', items: ref('Deadline') },
-          tasks: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' }, done: { type: 'boolean' } } } },
+          tasks: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' }, label: { type: 'string' }, done: { type: 'boolean' },
+                whose: { ...ref('WaitingFor'), description: 'Who can record it done: the roles of the events that complete it' },
+                recordedBy: { type: 'array', description: 'The events that record it', items: { type: 'object', properties: { type: { type: 'string' }, label: { type: 'string' } } } },
+              },
+            },
+          },
           links: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, process: { type: 'string' }, relation: { type: 'string' } } } },
           available: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, label: { type: 'string' }, form: { type: ['string', 'null'] } } } },
           steps: { type: 'array', items: ref('StepAnswers') },
@@ -104,27 +145,49 @@ export const openApiDocument = {
       delete: { summary: 'Sign out', parameters: [{ ...csrf, required: false }], responses: { '204': { description: 'Signed out' }, ...errors(403) } },
     },
     '/api/partnerships': { get: { summary: "The caller's partnership and its processes", responses: { '200': json({ type: 'array' }), ...errors(401) } } },
-    '/api/partnerships/{p}/processes/{proc}': { get: { summary: 'A process definition', parameters: [P, PROC], responses: { '200': json({ type: 'object' }), ...errors(401, 404) } } },
-    '/api/partnerships/{p}/forms/{formId}': { get: { summary: "A form's JSON Schema and UI hints", parameters: [P, path('formId', 'Form id')], responses: { '200': json({ type: 'object' }), ...errors(401, 404) } } },
+    '/api/partnerships/{p}/processes/{proc}': {
+      get: {
+        summary: 'A process definition: the newest version, or version N; with newestVersion and versions: [{version, createdAt}]',
+        parameters: [P, PROC, VERSION],
+        responses: { '200': json({ type: 'object' }), ...errors(400, 401, 404) },
+      },
+    },
+    '/api/partnerships/{p}/forms/{formId}': {
+      get: {
+        summary: "A form's JSON Schema and UI hints: the newest, or with process and version the form as that version of the process has it",
+        parameters: [P, path('formId', 'Form id'), query('process', 'Process id, with version'), VERSION],
+        responses: { '200': json({ type: 'object' }), ...errors(400, 401, 404) },
+      },
+    },
     '/api/partnerships/{p}/processes/{proc}/graph': {
-      get: { summary: 'The statechart with case and overdue counts per state', parameters: [P, PROC], responses: { '200': json({ type: 'object' }), ...errors(401, 404) } },
+      get: {
+        summary:
+          "The statechart of the newest version (or version N) with the cases of every version counted per state: versions: [{version, count}] on the answer and each node; a state only an older version has appears with retired: true while cases are in it",
+        parameters: [P, PROC, VERSION],
+        responses: { '200': json({ type: 'object' }), ...errors(400, 401, 404) },
+      },
     },
     '/api/partnerships/{p}/processes/{proc}/cases': {
       post: {
         summary: 'Start a case',
         parameters: [P, PROC, csrf],
         requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['data'], properties: { data: { type: 'object' } } } } } },
-        responses: { '201': json(ref('Case'), 'Created'), ...errors(400, 401, 403, 404, 413, 422) },
+        responses: { '201': json(ref('Case'), 'Created'), ...errors(400, 401, 403, 404, 413, 415, 422) },
       },
     },
     '/api/cases': {
       get: {
-        summary: "The caller's partnership's cases, newest first",
+        summary: "The caller's partnership's cases that they may read, newest first (or by due date with sort=due)",
         parameters: [
           query('process', 'Process id'), query('state', 'State id'), query('overdue', 'true: only cases with an overdue deadline'),
-          query('mine', 'true: only cases I started'), query('limit', 'Page size, 1 to 200 (default 50)', { type: 'integer' }), query('cursor', 'nextCursor of the previous page'),
+          query('mine', 'true: only cases I started'),
+          query('waitingForMe', 'true: only cases my roles can move on now (waitingFor names one of my roles, or raiser on a case I raised)', { type: 'string', enum: ['true', 'false'] }),
+          query('q', 'Search: a case reference (any case, spaces or no dashes: "mer 2026 42"), or words of its own reference or summary'),
+          query('sort', 'created (default): newest first; due: overdue first, then the nearest due date, cases with nothing due last', { type: 'string', enum: ['created', 'due'] }),
+          query('limit', 'Page size, 1 to 200 (default 50)', { type: 'integer' }),
+          query('cursor', 'nextCursor of the previous page, with the same sort'),
         ],
-        responses: { '200': json({ type: 'object', properties: { items: { type: 'array' }, nextCursor: { type: ['string', 'null'] } } }), ...errors(400, 401) },
+        responses: { '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('CaseListItem') }, nextCursor: { type: ['string', 'null'] } } }), ...errors(400, 401) },
       },
     },
     '/api/cases/{id}': { get: { summary: 'A case', parameters: [path('id', 'Case id')], responses: { '200': json(ref('Case')), ...errors(401, 404) } } },
@@ -135,12 +198,13 @@ export const openApiDocument = {
         requestBody: {
           content: { 'application/json': { schema: { type: 'object', required: ['type', 'data', 'expectedVersion'], properties: { type: { type: 'string' }, data: { type: 'object' }, expectedVersion: { type: 'integer' } } } } },
         },
-        responses: { '200': json(ref('Case')), ...errors(400, 401, 403, 404, 409, 413, 422) },
+        responses: { '200': json(ref('Case')), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
     '/api/partnerships/{p}/escalation-log': {
       get: {
-        summary: 'Every transition of the dispute cases, oldest first (JSON, or CSV with Accept: text/csv or format=csv)',
+        summary:
+          'Every transition of the dispute cases, oldest first: JSON rows {caseId, at, by, from, to, event, reason, outcome} with reference, processTitle, eventLabel, fromLabel, toLabel, byLabel and atLocal (DD/MM/YYYY HH:MM in the partnership\'s time zone); or CSV (Accept: text/csv or format=csv) with a header row of the labels: Reference, Process, Date and time, By, What happened, From stage, To stage, Reason, Outcome',
         parameters: [P, query('from', 'First date, YYYY-MM-DD (inclusive)'), query('to', 'Last date, YYYY-MM-DD (inclusive)'), query('format', 'csv for a CSV download')],
         responses: { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'array' } }, 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 404) },
       },

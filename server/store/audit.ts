@@ -1,7 +1,8 @@
-import type { Catalogue } from '../engine/catalogue.ts';
+import { contentHash, processVersion, type Catalogue } from '../engine/catalogue.ts';
 import { project, type Projection } from '../engine/project.ts';
 import { CASE_COLUMNS, GENESIS_HASH, HISTORY_COLUMNS, historyHash, toHistoryStep, type CaseRecord, type HistoryRecord } from './cases.ts';
 import type { Connection } from './sqlite.ts';
+import { readStoredVersions, withStoredVersions } from './process-versions.ts';
 
 export interface BrokenLink {
   position: number;
@@ -56,7 +57,8 @@ const MAX_DIFFERENCES = 100;
 export async function verifyAudit(db: Connection, catalogue: Catalogue): Promise<AuditResult> {
   await requireCurrentSchema(db);
   const chain = await verifyChain(db);
-  const { cases, differences, differenceCount, differingCases } = await verifyCases(db, catalogue);
+  // Each case is replayed under the version it ran on, as this file stores it (not as the files now say).
+  const { cases, differences, differenceCount, differingCases } = await verifyCases(db, await withStoredVersions(db, catalogue));
   return { ...chain, ok: chain.ok && differenceCount === 0, cases, differences, differenceCount, differingCases };
 }
 
@@ -133,6 +135,12 @@ async function verifyCases(
     differing.add(caseId);
     if (differences.length < MAX_DIFFERENCES) differences.push({ caseId, what });
   };
+  // A stored version whose content is not what its hash says was edited: cases replayed under it would prove nothing.
+  for (const version of await readStoredVersions(db)) {
+    if (contentHash(version.content) !== version.hash) {
+      differ(`${version.partnership}/${version.process} version ${version.version}`, 'the stored process version does not match its hash: its definition was edited');
+    }
+  }
   const orphans = await db.all<{ case_id: string; n: number }>(
     'SELECT case_id, COUNT(*) AS n FROM history WHERE case_id NOT IN (SELECT id FROM cases) GROUP BY case_id',
   );
@@ -178,9 +186,10 @@ async function verifyCase(db: Connection, catalogue: Catalogue, row: CaseRecord,
       differ(`history seq ${record.seq} names ${record.partnership}/${record.process} version ${record.process_version}, unlike seq 1`);
     }
   }
-  const partnership = catalogue.partnerships.get(first.partnership);
-  const process = partnership?.processes.get(first.process);
-  if (partnership === undefined || process === undefined) return differ(`its process ${first.partnership}/${first.process} is not configured, so its history cannot be replayed`);
+  const configured = catalogue.partnerships.get(first.partnership);
+  const resolved = configured && processVersion(configured, first.process, first.process_version);
+  if (resolved === undefined) return differ(`its process ${first.partnership}/${first.process} version ${first.process_version} is not stored or configured, so its history cannot be replayed`);
+  const { partnership, process } = resolved;
   let projection: Projection;
   try {
     projection = project(partnership, process, records.map(toHistoryStep))!;

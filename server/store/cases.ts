@@ -15,6 +15,8 @@ export interface CaseRow {
   createdBy: string;
   createdAt: string;
   updatedAt: string;
+  /** The reference people say and type (server/store/references.ts); given in the transaction that inserts the case. */
+  reference?: string;
 }
 
 export type HistoryEntry = HistoryStep;
@@ -23,6 +25,8 @@ export interface CaseLink {
   id: string;
   process: string;
   relation: string;
+  /** The linked case's reference. */
+  reference: string | null;
 }
 
 /** A case with everything the API shows of it. */
@@ -46,9 +50,12 @@ export interface CaseRecord {
   created_by: string;
   created_at: string;
   updated_at: string;
+  reference: string | null;
 }
 
-export const CASE_COLUMNS = 'id, partnership, process, process_version, state, final, version, data, created_by, created_at, updated_at';
+/** The columns a case is inserted with; its reference is given just after (see references.ts). */
+const INSERT_COLUMNS = 'id, partnership, process, process_version, state, final, version, data, created_by, created_at, updated_at';
+export const CASE_COLUMNS = `${INSERT_COLUMNS}, reference`;
 
 export function toCaseRow(r: CaseRecord): CaseRow {
   return {
@@ -63,6 +70,7 @@ export function toCaseRow(r: CaseRecord): CaseRow {
     createdBy: r.created_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    ...(r.reference === null || r.reference === undefined ? {} : { reference: r.reference }),
   };
 }
 
@@ -96,7 +104,7 @@ export async function loadTasks(db: Connection, caseId: string): Promise<CaseTas
 
 export async function loadLinks(db: Connection, caseId: string): Promise<CaseLink[]> {
   return db.all<CaseLink>(
-    'SELECT l.linked_case_id AS id, c.process AS process, l.relation AS relation FROM links l JOIN cases c ON c.id = l.linked_case_id WHERE l.case_id = ? ORDER BY c.created_at, l.linked_case_id',
+    'SELECT l.linked_case_id AS id, c.process AS process, l.relation AS relation, c.reference AS reference FROM links l JOIN cases c ON c.id = l.linked_case_id WHERE l.case_id = ? ORDER BY c.created_at, l.linked_case_id',
     [caseId],
   );
 }
@@ -148,7 +156,7 @@ export async function loadCase(db: Connection, id: string): Promise<StoredCase |
 }
 
 export async function insertCase(tx: Connection, row: CaseRow): Promise<void> {
-  await tx.run(`INSERT INTO cases (${CASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+  await tx.run(`INSERT INTO cases (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
     row.id,
     row.partnership,
     row.process,

@@ -1,11 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Catalogue } from '../engine/catalogue.ts';
+import { withStoredVersions } from './process-versions.ts';
 import type { Connection, Database } from './sqlite.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-/** What a data migration may need beyond SQL: the configuration the cases run on. */
+/**
+ * What a data migration may need beyond SQL: the configuration the cases run on. Find a case's
+ * process with `processVersion(partnership, row.process, row.process_version)` (engine/catalogue.ts),
+ * never `processes.get`: once migration 005 has run, `catalogue` holds every stored version.
+ */
 export interface MigrationContext {
   catalogue: Catalogue;
 }
@@ -55,7 +60,8 @@ export async function migrate(db: Database, context: MigrationContext, migration
   const done: number[] = [];
   for (const migration of known.filter((m) => !applied.has(m.version))) {
     await db.transaction(async (tx) => {
-      await migration.up(tx, context);
+      // The versions the file stores so far (none before migration 005): a case runs on its own.
+      await migration.up(tx, { ...context, catalogue: await withStoredVersions(tx, context.catalogue) });
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
         migration.version,
         migration.name,

@@ -23,6 +23,10 @@ export interface HistoryRow {
   data: Record<string, unknown>;
   /** Its place in the whole history: ties in `at` read in this order. */
   position: number;
+  /** The process version its case runs on: its states' labels and finality are that version's. */
+  processVersion?: number;
+  /** The case's reference (server/store/references.ts). */
+  reference?: string | null;
 }
 
 /**
@@ -38,8 +42,8 @@ export async function historyOnUtcDates(
   toUtc: string,
 ): Promise<HistoryRow[]> {
   if (processes.length === 0) return [];
-  const rows = await db.all<{ case_id: string; process: string; position: number; seq: number; type: string; from_state: string | null; to_state: string; by: string; at: string; data: string }>(
-    `SELECT h.case_id, c.process, h.position, h.seq, h.type, h.from_state, h.to_state, h.by, h.at, h.data
+  const rows = await db.all<{ case_id: string; process: string; process_version: number; position: number; seq: number; type: string; from_state: string | null; to_state: string; by: string; at: string; data: string; reference: string | null }>(
+    `SELECT h.case_id, c.process, c.process_version, c.reference, h.position, h.seq, h.type, h.from_state, h.to_state, h.by, h.at, h.data
        FROM history h JOIN cases c ON c.id = h.case_id
       WHERE c.partnership = ? AND c.process IN (${processes.map(() => '?').join(', ')})
         AND ${readable.sql}
@@ -50,6 +54,8 @@ export async function historyOnUtcDates(
   return rows.map((r) => ({
     caseId: r.case_id,
     process: r.process,
+    processVersion: r.process_version,
+    reference: r.reference,
     position: r.position,
     seq: r.seq,
     type: r.type,

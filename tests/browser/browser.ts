@@ -1,21 +1,38 @@
 /**
  * What every browser test needs: a freshly built client, a real server on a free port with its own
- * SQLite file, Debian's Chromium, signing in, and the checks each page gets (axe, a screenshot).
+ * SQLite file, a Chromium (see launchChromium), signing in, and the checks each page gets (axe, a screenshot).
  */
 import AxeBuilder from '@axe-core/playwright';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
 import { startServer } from '../../server/main.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium (`apt-get install chromium`), used when it is installed. */
+export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+/** `CHROMIUM_PATH=bundled` skips the system's Chromium and uses the one in the @sparticuz/chromium devDependency. */
+export const BUNDLED = 'bundled';
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLIENT = join(ROOT, 'client');
 const DIST_INDEX = join(CLIENT, 'dist', 'index.html');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+// The machine's network is closed: without these Chromium keeps trying to reach Google's hosts.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 function newestChange(path: string): number {
   const stat = statSync(path);
@@ -30,6 +47,114 @@ async function ensureClientBuilt(): Promise<void> {
   await build({ configFile: join(CLIENT, 'vite.config.ts'), logLevel: 'error' });
 }
 
+type Executable = Pick<LaunchOptions, 'executablePath' | 'env'>;
+
+/**
+ * The Chromium that @sparticuz/chromium ships compressed in node_modules (chrome-headless-shell, with
+ * the NSS libraries it links against), unpacked once per package version into
+ * node_modules/.cache/sparticuz-chromium/<version>. The package would unpack into /tmp/chromium, which
+ * it reuses whatever version is there and which a second test worker could launch half written; so it
+ * unpacks in a child process whose TMPDIR is a fresh directory, renamed into place only when complete.
+ */
+async function bundledChromium(): Promise<Executable> {
+  let packageDir: string;
+  try {
+    packageDir = dirname(dirname(dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium'))));
+  } catch {
+    throw new Error('the npm package @sparticuz/chromium is not installed');
+  }
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  const cache = join(ROOT, 'node_modules', '.cache', 'sparticuz-chromium');
+  const dir = join(cache, version);
+  if (!existsSync(join(dir, 'chromium'))) {
+    mkdirSync(cache, { recursive: true });
+    const staging = mkdtempSync(join(cache, `.${version}-`));
+    try {
+      // AWS_EXECUTION_ENV makes the package unpack its NSS libraries (al2023/lib) too, for machines without libnss3.
+      const script = "const { default: c } = await import('@sparticuz/chromium'); process.stdout.write(await c.executablePath());";
+      await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: ROOT,
+        env: { ...process.env, TMPDIR: staging, AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x' },
+      });
+      try {
+        renameSync(staging, dir);
+      } catch (error) {
+        if (!existsSync(join(dir, 'chromium'))) throw error; // else another worker finished first
+      }
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  const libraries = [join(dir, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  return { executablePath: join(dir, 'chromium'), env: { ...process.env, LD_LIBRARY_PATH: libraries } };
+}
+
+interface Candidate {
+  what: string;
+  find(): Promise<Executable>;
+}
+
+const bundledCandidate: Candidate = {
+  what: 'the Chromium in the npm package @sparticuz/chromium (devDependency)',
+  find: bundledChromium,
+};
+
+function candidates(): Candidate[] {
+  const wanted = process.env.CHROMIUM_PATH?.trim();
+  if (wanted === BUNDLED) return [bundledCandidate];
+  if (wanted) {
+    return [{
+      what: `CHROMIUM_PATH=${wanted}`,
+      async find() {
+        if (!existsSync(wanted)) throw new Error('no such file');
+        return { executablePath: wanted };
+      },
+    }];
+  }
+  return [
+    {
+      what: `Debian's Chromium at ${SYSTEM_CHROMIUM}`,
+      async find() {
+        if (!existsSync(SYSTEM_CHROMIUM)) throw new Error('not installed');
+        return { executablePath: SYSTEM_CHROMIUM };
+      },
+    },
+    bundledCandidate,
+  ];
+}
+
+/** An error's first line, and what the browser itself printed on stderr before it died (Playwright's "Browser logs"). */
+function whyNot(error: unknown): string {
+  const lines = (error instanceof Error ? error.message : String(error)).split('\n');
+  const callLog = lines.indexOf('Call log:');
+  const logs = lines.slice(1, callLog === -1 ? undefined : callLog).filter((line) => line.includes('[err]')).map((line) => line.replace(/^\[pid=\d+\]\[err\] /, ''));
+  return [lines[0], ...logs.slice(0, 5)].join(' / ');
+}
+
+/**
+ * Launches the first Chromium that starts: CHROMIUM_PATH when set (a path, or `bundled`), otherwise
+ * /usr/bin/chromium, then the one in @sparticuz/chromium. When none starts the browser tests fail,
+ * never skip, saying what was tried: a machine without a browser cannot vouch for the client.
+ */
+async function launchChromium(): Promise<Browser> {
+  const tried: string[] = [];
+  for (const candidate of candidates()) {
+    try {
+      const executable = await candidate.find();
+      const browser = await chromium.launch({ ...executable, args: CHROMIUM_ARGS });
+      console.info(`browser tests: Chromium ${browser.version()}, ${candidate.what} (${executable.executablePath})${tried.length ? `; not ${tried.join('; ')}` : ''}`);
+      return browser;
+    } catch (error) {
+      tried.push(`${candidate.what}: ${whyNot(error)}`);
+    }
+  }
+  throw new Error(
+    `No Chromium could be started for the browser tests. Tried:\n${tried.map((line) => `- ${line}`).join('\n')}\n` +
+      'To fix: run `npm install` (it installs @sparticuz/chromium), or `apt-get install chromium`, ' +
+      `or set CHROMIUM_PATH to a Chromium executable (or to "${BUNDLED}" for the npm package's).`,
+  );
+}
+
 export interface Harness {
   url: string;
   browser: Browser;
@@ -38,34 +163,25 @@ export interface Harness {
 
 /** `now` fixes the server's "today" (WORKFLOW_NOW), for pages that show deadlines. */
 export async function startHarness(now?: string): Promise<Harness> {
-  // Fail, never skip: a machine without the browser cannot vouch for the client.
-  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium package to run the browser tests`).toBe(true);
-  await ensureClientBuilt();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const dir = mkdtempSync(join(tmpdir(), 'browser-test-'));
-  const server = await startServer({ port: 0, databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, demo: true, now });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  return {
-    url: server.url,
-    browser,
-    async close() {
-      await browser.close();
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const browser = await launchChromium();
+  try {
+    await ensureClientBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const dir = mkdtempSync(join(tmpdir(), 'browser-test-'));
+    const server = await startServer({ port: 0, databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, demo: true, now });
+    return {
+      url: server.url,
+      browser,
+      async close() {
+        await browser.close();
+        await server.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
 }
 
 /** A browser profile of its own (cookies, localStorage) signed in as a demo user. */

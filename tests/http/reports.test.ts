@@ -121,8 +121,14 @@ describe('the escalation log', () => {
     const csv = await bu.request('GET', '/api/partnerships/merton/escalation-log?from=2021-06-01&to=2021-06-01', undefined, { accept: 'text/csv' });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = String(csv.body).trim().split('\r\n');
-    expect(lines[0]).toBe('caseId,at,by,from,to,event,reason,outcome');
+    // A header row people read, and labels rather than codes (the byte order mark that tells Excel the file
+    // is UTF-8 is taken off by fetch's decoding).
+    expect(lines[0]).toBe('Reference,Process,Date and time,By,What happened,From stage,To stage,Reason,Outcome');
     expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(
+      /^MER-2021-0001,Dispute between statutory partners,01\/06\/2021 \d\d:\d\d,merton\.independent-person,Record the agreement reached at arbitration,Stage 2: Independent Person arbitrates,Resolved,,Agreed at arbitration$/,
+    );
+    expect(csv.body).not.toContain(ids.A);
     expect((await bu.get('/api/partnerships/merton/escalation-log?from=2021-02-30')).status).toBe(400);
   });
 });
@@ -191,6 +197,32 @@ describe('reports by the date things happened, in London', () => {
   });
   afterAll(() => london.close());
 
+  test('the escalation log says when in London time, as UK spreadsheets read dates, with references and labels', async () => {
+    const bu = await signIn('merton.business-unit');
+    const json = await bu.get('/api/partnerships/merton/escalation-log?from=2026-04-02&to=2026-04-02');
+    const reference = (await bu.get(`/api/cases/${created['1 April 23:30 UTC']!.id}`)).body.reference;
+    // The contract's fields stay as they were; the labels are added beside them.
+    expect(json.body[0]).toMatchObject({
+      caseId: created['1 April 23:30 UTC']!.id,
+      at: '2026-04-01T23:30:00.000Z',
+      by: 'merton.statutory-partner',
+      from: null,
+      to: 'stage-1-partners-meet',
+      event: 'CREATE',
+      reference,
+      processTitle: 'Dispute between statutory partners',
+      eventLabel: 'Raise a dispute',
+      fromLabel: null,
+      toLabel: 'Stage 1: statutory partners meet',
+      atLocal: '02/04/2026 00:30',
+    });
+    const csv = await bu.request('GET', '/api/partnerships/merton/escalation-log?from=2026-04-02&to=2026-04-02&format=csv');
+    expect(String(csv.body).trim().split('\r\n').filter((line) => line.startsWith(`${reference},`))).toEqual([
+      `${reference},Dispute between statutory partners,02/04/2026 00:30,merton.statutory-partner,Raise a dispute,,Stage 1: statutory partners meet,1 April 23:30 UTC,`,
+      `${reference},Dispute between statutory partners,02/04/2026 00:30,merton.statutory-partner,Record that the partners did not agree,Stage 1: statutory partners meet,Stage 2: Independent Person arbitrates,No agreement,`,
+    ]);
+  });
+
   test('a case recorded today with awareOn last year counts in last year\'s period, its deadlines by their due dates', async () => {
     const lastYear = await summary('merton.business-unit', '2025-04-01', '2026-03-31');
     expect(lastYear('cspr').opened).toBe(1);
@@ -253,11 +285,14 @@ describe('reports by the date things happened, in London', () => {
     expect(await on('2026-10-26')).toEqual([]);
   });
 
-  test('CSV rows are cut by London dates too, and keep the exact instants', async () => {
-    const csv = await (await signIn('merton.business-unit')).request('GET', '/api/partnerships/merton/escalation-log?from=2026-04-02&to=2026-04-02', undefined, { accept: 'text/csv' });
+  test('CSV rows are cut by London dates too, and say the London time; the JSON keeps the exact instants', async () => {
+    const bu = await signIn('merton.business-unit');
+    const csv = await bu.request('GET', '/api/partnerships/merton/escalation-log?from=2026-04-02&to=2026-04-02', undefined, { accept: 'text/csv' });
     const lines = String(csv.body).trim().split('\r\n');
     expect(lines).toHaveLength(4);
-    expect(lines.slice(1).every((line) => line.includes('2026-04-01T23:30:00'))).toBe(true);
+    expect(lines.slice(1).every((line) => line.includes(',02/04/2026 00:30,'))).toBe(true);
+    const json = await bu.get('/api/partnerships/merton/escalation-log?from=2026-04-02&to=2026-04-02');
+    expect(json.body.map((row: { at: string }) => row.at)).toEqual(['2026-04-01T23:30:00.000Z', '2026-04-01T23:30:00.000Z', '2026-04-01T23:30:00.000Z']);
   });
 
   test('"today" is London\'s: at 23:30 UTC on 1 April a deadline due on 1 April is overdue, as it is 2 April', async () => {

@@ -56,11 +56,11 @@ test('commissioning a local review closes the SCR and starts a linked CSPR at co
   const commissioned = await businessUnit.sendEvent(scr.id, 'COMMISSION_LOCAL_REVIEW', { decidedOn: '2020-10-01' }, scr.version);
   expect(commissioned.status).toBe(200);
   expect(commissioned.body.state).toBe('closed');
-  expect(commissioned.body.links).toEqual([{ id: expect.any(String), process: 'cspr', relation: expect.any(String) }]);
+  expect(commissioned.body.links).toEqual([{ id: expect.any(String), process: 'cspr', relation: expect.any(String), reference: expect.stringMatching(/^LEI-/) }]);
 
   const cspr = await businessUnit.get(`/api/cases/${commissioned.body.links[0].id}`);
   expect(cspr.body).toMatchObject({ process: 'cspr', state: 'commissioning', version: 1, data: { title: 'Child M', decidedOn: '2020-10-01' } });
-  expect(cspr.body.links).toEqual([{ id: scr.id, process: 'scr-transition', relation: expect.any(String) }]);
+  expect(cspr.body.links).toEqual([{ id: scr.id, process: 'scr-transition', relation: expect.any(String), reference: scr.reference }]);
   // The partners "may decide to appoint a reviewer": no notification deadlines on the linked case.
   expect(cspr.body.deadlines).toEqual([]);
 });

@@ -46,8 +46,8 @@ beforeAll(async () => {
     const letter = await independentPerson.sendEvent(ids.dispute, 'LETTER_SENT', { partner: 'merton-ccg', sentOn: '2020-05-29' }, 2);
     expect(letter.status, JSON.stringify(letter.body)).toBe(200);
     expect(letter.body.tasks).toEqual([
-      { id: 'write-to-accountable-officer-merton-ccg', label: expect.any(String), done: true },
-      { id: 'write-to-accountable-officer-met-police', label: expect.any(String), done: false },
+      expect.objectContaining({ id: 'write-to-accountable-officer-merton-ccg', label: expect.any(String), done: true }),
+      expect.objectContaining({ id: 'write-to-accountable-officer-met-police', label: expect.any(String), done: false }),
     ]);
 
     const localAuthority = await ApiClient.signIn(server, 'rotherham.local-authority');
@@ -72,7 +72,7 @@ beforeAll(async () => {
     const deadlines = Object.fromEntries(notified.body.deadlines.map((d: { id: string; met: boolean | null }) => [d.id, d.met]));
     expect(deadlines).toEqual({ 'notify-national-panel': false, 'notify-safeguarding-partners': true, 'rapid-review': null });
     seen.rapidReviewDue = notified.body.deadlines.find((d: { id: string }) => d.id === 'rapid-review').due;
-    expect(notified.body.tasks).toEqual([{ id: 'notify-other-areas', label: expect.any(String), done: false }]);
+    expect(notified.body.tasks).toEqual([expect.objectContaining({ id: 'notify-other-areas', label: expect.any(String), done: false })]);
 
     const lscb = await ApiClient.signIn(server, 'rotherham.lscb');
     const inProgress = await lscb.createCase('rotherham', 'scr-transition', { title: 'Child L', decisionDate: '2019-09-10' });
@@ -91,7 +91,7 @@ beforeAll(async () => {
     const businessUnit = await ApiClient.signIn(server, 'rotherham.business-unit');
     const commissioned = await businessUnit.sendEvent(ids.scrHandedOver, 'COMMISSION_LOCAL_REVIEW', { decidedOn: '2020-05-20' }, 2);
     expect(commissioned.status, JSON.stringify(commissioned.body)).toBe(200);
-    expect(commissioned.body.links).toEqual([{ id: expect.any(String), process: 'cspr', relation: 'local-review' }]);
+    expect(commissioned.body.links).toEqual([{ id: expect.any(String), process: 'cspr', relation: 'local-review', reference: expect.any(String) }]);
     ids.localReview = commissioned.body.links[0].id;
   } finally {
     await server.close();

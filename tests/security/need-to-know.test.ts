@@ -107,6 +107,7 @@ test('the table above covers every process of every partnership, and every proce
 describe('per partnership and process: who sees a freshly raised case', () => {
   let server: TestServer;
   const ids = new Map<string, string>();
+  const references = new Map<string, string>();
   const clients = new Map<string, ApiClient>();
   const client = async (username: string) => {
     if (!clients.has(username)) clients.set(username, await ApiClient.signIn(server, username));
@@ -119,12 +120,14 @@ describe('per partnership and process: who sees a freshly raised case', () => {
       const res = await (await client(`${c.partnership}.${c.raiser}`)).createCase(c.partnership, c.process, c.data);
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       ids.set(`${c.partnership}/${c.process}`, res.body.id);
+      references.set(res.body.id, res.body.reference);
     }
   });
   afterAll(() => server.close());
 
   test.each(CASES.map((c) => [`${c.partnership}/${c.process}`, c] as const))('%s', async (_name, c) => {
     const id = ids.get(`${c.partnership}/${c.process}`)!;
+    const reference = references.get(id)!;
     const process = catalogue.partnerships.get(c.partnership)!.processes.get(c.process)!;
     const logged = process.def.reports?.escalationLog !== undefined;
     const seen: string[] = [];
@@ -150,7 +153,14 @@ describe('per partnership and process: who sees a freshly raised case', () => {
       expect(log.status).toBe(200);
       expect(log.body.filter((r: { caseId: string }) => r.caseId === id).length, `${why}: escalation log`).toBe(reads && logged ? 1 : 0);
       const csv = await user.request('GET', `/api/partnerships/${c.partnership}/escalation-log`, undefined, { accept: 'text/csv' });
-      expect(String(csv.body).includes(id), `${why}: escalation log as CSV`).toBe(reads && logged);
+      expect(String(csv.body).includes(reference), `${why}: escalation log as CSV`).toBe(reads && logged);
+
+      // Search by reference finds it only for its readers; the work list holds only readable cases.
+      const found = await user.get(`/api/cases?q=${encodeURIComponent(reference)}`);
+      expect(found.body.items.map((i: { id: string }) => i.id), `${why}: search by reference`).toEqual(reads ? [id] : []);
+      const waiting = await user.get('/api/cases?waitingForMe=true&limit=200');
+      const listed = new Set(list.body.items.map((i: { id: string }) => i.id));
+      expect(waiting.body.items.filter((i: { id: string }) => !listed.has(i.id)), `${why}: work list within what they read`).toEqual([]);
 
       const opened = await user.get(`/api/cases/${id}`);
       if (reads) expect(opened.status, why).toBe(200);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type RunningServer } from '../../server/main.ts';
+import { readMigrations } from '../../server/store/migrate.ts';
 import { openConnection } from '../../server/store/sqlite.ts';
 import { runScript } from '../security/support.ts';
 import { ApiClient } from '../support/server.ts';
@@ -158,7 +159,13 @@ describe('migration 002 on a database made by the version before it', () => {
       expect(old.timers).toHaveLength(1);
       expect(await db.all('SELECT * FROM links ORDER BY case_id, linked_case_id')).toEqual(old.links);
       expect(old.links).toHaveLength(4);
-      expect(await db.all('SELECT version FROM schema_migrations ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      // Every migration there is, each recorded once (later ones are tested on their own).
+      const known = (await readMigrations()).map((m) => ({ version: m.version }));
+      expect(known.slice(0, 3)).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(await db.all('SELECT version FROM schema_migrations ORDER BY version')).toEqual(known);
+      // The cases all ran on version 1, which is now each process as the files were at this first start.
+      expect(await db.all('SELECT DISTINCT process_version FROM cases')).toEqual([{ process_version: 1 }]);
+      expect(await db.all("SELECT DISTINCT version FROM process_versions WHERE partnership = 'rotherham'")).toEqual([{ version: 1 }]);
     } finally {
       await db.close();
     }
@@ -195,8 +202,9 @@ describe('migration 002 on a database made by the version before it', () => {
       updatedAt: before.updatedAt,
     });
     expect(after.deadlines).toEqual(before.deadlines.map((d) => ({ ...d, corrected: false })));
-    expect(after.tasks).toEqual(before.tasks);
-    expect(after.links).toEqual(before.links);
+    // Tasks and links gained fields (whose a task is; the linked case's reference): what was shown is unchanged.
+    expect(after.tasks.map(({ id, label, done }: { id: string; label: string; done: boolean }) => ({ id, label, done }))).toEqual(before.tasks);
+    expect(after.links.map(({ id, process, relation }: { id: string; process: string; relation: string }) => ({ id, process, relation }))).toEqual(before.links);
     expect(after.history).toEqual(before.history);
     // Every answer the old page showed is still on the page: in `data` as first recorded, and each step's own in `steps`.
     for (const [field, shown] of Object.entries(before.data)) {
@@ -205,6 +213,22 @@ describe('migration 002 on a database made by the version before it', () => {
       expect(recordedBy.at(-1)?.data[field] ?? shown, field).toEqual(shown);
     }
     expect(Object.keys(after.data).sort()).toEqual(Object.keys(before.data).sort());
+  });
+
+  test('migration 004 gave every existing case a reference: per partnership and year, in the order they were recorded', async () => {
+    const db = await openConnection(file, { readOnly: true });
+    try {
+      const cases = await db.all<{ partnership: string; created_at: string; reference: string }>('SELECT partnership, created_at, reference FROM cases ORDER BY created_at, id');
+      const next = new Map<string, number>();
+      for (const c of cases) {
+        const stem = `${c.partnership.slice(0, 3).toUpperCase()}-${c.created_at.slice(0, 4)}-`;
+        next.set(stem, (next.get(stem) ?? 0) + 1);
+        expect(c.reference).toBe(`${stem}${String(next.get(stem)).padStart(4, '0')}`);
+      }
+    } finally {
+      await db.close();
+    }
+    for (const before of Object.values(EXPECTED.cases)) expect((await page(before)).reference).toMatch(/^[A-Z]{3}-\d{4}-\d{4}$/);
   });
 
   test('a field two steps answered: the first-recorded rationale is in data, both answers are in steps', async () => {
@@ -231,8 +255,8 @@ describe('migration 002 on a database made by the version before it', () => {
       'COMMISSION_LOCAL_REVIEW by rotherham.business-unit',
     ]);
     const review = await page(EXPECTED.cases['rotherham-linked-cspr']!);
-    expect(scr.links).toEqual([{ id: review.id, process: 'cspr', relation: 'local-review' }]);
-    expect(review.links).toEqual([{ id: scr.id, process: 'scr-transition', relation: 'serious-case-review' }]);
+    expect(scr.links).toEqual([{ id: review.id, process: 'cspr', relation: 'local-review', reference: review.reference }]);
+    expect(review.links).toEqual([{ id: scr.id, process: 'scr-transition', relation: 'serious-case-review', reference: scr.reference }]);
     // An SCR recorded in 2023 whose local review was recorded with the clock set back to 2020 keeps its deadlines.
     const late = await page(EXPECTED.cases['rotherham-scr-recorded-late']!);
     expect(late.deadlines.map((d: { id: string }) => d.id)).toEqual(['target-publication', 'latest-publication']);

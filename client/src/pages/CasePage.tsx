@@ -14,6 +14,8 @@ import { eventLabel, stateLabel } from '../processLabels.ts';
 import { Link, useLocation } from '../router.tsx';
 import { chartFromGraph } from '../statechart/chartModel.ts';
 import { useResource } from '../useResource.ts';
+import { useUser } from '../session.tsx';
+import { deadlineWords, waitingWords, waitsForMe } from '../waiting.ts';
 
 const Statechart = lazy(() => import('../statechart/Statechart.tsx'));
 
@@ -36,7 +38,7 @@ function CaseView({ record }: { record: CaseRecord }) {
   return (
     <>
       <PageHeading caption={`${processTitle(partnership, record.process)} (version ${record.processVersion})`}>
-        {`Case ${caseReference(record.id)}`}
+        {`Case ${caseReference(record.id, record.reference)}${record.ownReference ? `: ${record.ownReference}` : ''}`}
       </PageHeading>
       {flash && (
         <NotificationBanner kind="success" title={flash}>
@@ -53,10 +55,11 @@ function CaseView({ record }: { record: CaseRecord }) {
           {description && <p className="govuk-body">{description}</p>}
 
           <h2 className="govuk-heading-m">What happens next</h2>
+          <WhoActsNext record={record} />
           <NextSteps record={record} definition={definition} />
 
           <Deadlines deadlines={record.deadlines} />
-          <Tasks tasks={record.tasks} />
+          <Tasks record={record} />
           <LinkedCases record={record} />
 
           <h2 className="govuk-heading-m">What has been recorded</h2>
@@ -80,6 +83,30 @@ function CaseView({ record }: { record: CaseRecord }) {
       <h2 className="govuk-heading-m">History</h2>
       <History record={record} definition={definition} fields={fields} fieldsByForm={fieldsByForm} />
     </>
+  );
+}
+
+/** "Waiting for the Independent Person. Complete the rapid review by 21 December 2026." */
+function WhoActsNext({ record }: { record: CaseRecord }) {
+  const user = useUser();
+  if (record.final) return null;
+  const waiting = record.waitingFor ?? [];
+  const next = record.nextDeadline ?? null;
+  if (waiting.length === 0 && next === null) return null;
+  return (
+    <div className="app-who-acts-next">
+      {waiting.length > 0 && (
+        <p className="govuk-body" data-testid="waiting-for">
+          Waiting for {waitingWords(waiting)}.{waitsForMe(record, user) && ' That includes you.'}
+        </p>
+      )}
+      {next && (
+        <p className="govuk-body" data-testid="next-deadline">
+          {next.overdue && <strong className="govuk-tag govuk-tag--red app-tag-before">Overdue</strong>}
+          {next.overdue ? `${deadlineWords(next)} was due.` : `${deadlineWords(next)}.`}
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -146,20 +173,38 @@ function Deadlines({ deadlines }: { deadlines: Deadline[] }) {
   );
 }
 
-function Tasks({ tasks }: { tasks: CaseRecord['tasks'] }) {
+/** The case's tasks, each with whose it is (who can record it done) and, for them, a link to record it. */
+function Tasks({ record }: { record: CaseRecord }) {
+  const { tasks } = record;
   if (tasks.length === 0) return null;
   return (
     <>
       <h2 className="govuk-heading-m">Tasks</h2>
       <ul className="govuk-task-list">
-        {tasks.map((task) => (
-          <li className="govuk-task-list__item" key={task.id}>
-            <div className="govuk-task-list__name-and-hint">{task.label}</div>
+        {tasks.map((task) => {
+          const recording = task.done ? undefined : record.available.find((event) => task.recordedBy?.some((r) => r.type === event.type));
+          return (
+          <li className={`govuk-task-list__item${recording ? ' govuk-task-list__item--with-link' : ''}`} key={task.id}>
+            <div className="govuk-task-list__name-and-hint">
+              {recording ? (
+                <Link className="govuk-link govuk-task-list__link" href={`/cases/${encodeURIComponent(record.id)}/events/${encodeURIComponent(recording.type)}`}>
+                  {task.label}
+                </Link>
+              ) : (
+                task.label
+              )}
+              {(task.whose?.length ?? 0) > 0 && (
+                <div className="govuk-task-list__hint">
+                  For {waitingWords(task.whose!)}
+                </div>
+              )}
+            </div>
             <div className="govuk-task-list__status">
               {task.done ? 'Done' : <strong className="govuk-tag govuk-tag--blue app-tag-wide">To do</strong>}
             </div>
           </li>
-        ))}
+          );
+        })}
       </ul>
     </>
   );
@@ -174,7 +219,7 @@ function LinkedCases({ record }: { record: CaseRecord }) {
       <ul className="govuk-list">
         {record.links.map((link) => (
           <li key={link.id}>
-            <CaseLink id={link.id} /> – {processTitle(partnership, link.process)} ({humanise(link.relation).toLowerCase()})
+            <CaseLink id={link.id} reference={link.reference} /> – {processTitle(partnership, link.process)} ({humanise(link.relation).toLowerCase()})
           </li>
         ))}
       </ul>

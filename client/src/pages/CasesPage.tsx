@@ -1,127 +1,116 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
-import type { CaseFilters, CaseSummary, ProcessId, User } from '../apiTypes.ts';
+import type { CaseFilters, CaseSummary, ProcessId } from '../apiTypes.ts';
 import { CaseLink } from '../components/CaseLink.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
-import { formatDateTime } from '../format.ts';
+import { formatDate } from '../format.ts';
 import { processTitle, useDefinition, usePartnership } from '../partnership.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { useUser } from '../session.tsx';
 import { useResource } from '../useResource.ts';
-
-interface Row {
-  item: CaseSummary;
-  /** What this person has to do on it, when the page is "my cases". */
-  actions: string[];
-  raisedByMe: boolean;
-}
-
-/**
- * "My cases" needs to know who raised each case and what the reader may do on it. List items that
- * carry `createdBy` and `available` say so themselves; otherwise each open case is read in full
- * (a finished case offers nothing to do).
- */
-async function myRows(user: User, items: CaseSummary[]): Promise<Row[]> {
-  const rows = await Promise.all(
-    items.map(async (item) => {
-      const full =
-        item.createdBy !== undefined && (item.available !== undefined || item.final === true) ? item : await api.case(item.id);
-      return {
-        item,
-        actions: (full.available ?? []).map((event) => event.label),
-        raisedByMe: full.createdBy === user.username,
-      };
-    }),
-  );
-  return rows.filter((row) => row.raisedByMe || row.actions.length > 0);
-}
+import { waitingWords } from '../waiting.ts';
 
 function filtersFrom(search: URLSearchParams): CaseFilters {
   return {
     process: search.get('process') ?? undefined,
     state: search.get('state') ?? undefined,
     overdue: search.get('overdue') === 'true',
+    q: search.get('q') ?? undefined,
+    sort: search.get('sort') === 'due' ? 'due' : undefined,
     cursor: search.get('cursor') ?? undefined,
   };
 }
 
 function hrefWith(base: string, filters: CaseFilters): string {
   const search = new URLSearchParams();
+  if (filters.q) search.set('q', filters.q);
   if (filters.process) search.set('process', filters.process);
   if (filters.state) search.set('state', filters.state);
   if (filters.overdue) search.set('overdue', 'true');
+  if (filters.sort === 'due') search.set('sort', 'due');
   if (filters.cursor) search.set('cursor', filters.cursor);
   const text = search.toString();
   return text ? `${base}?${text}` : base;
 }
 
-/** The partnership's cases, newest first: everyone's (with filters) or the reader's own. */
+/**
+ * "My cases" is the reader's work list: the cases their roles can move on now (or that wait for
+ * them as the person who raised them), most urgent first, with what they can do as links. "All
+ * cases" is every case they may read, newest first or by due date, with filters and search.
+ */
 export function CasesPage({ mine }: { mine: boolean }) {
-  const user = useUser();
   const partnership = usePartnership();
   const { pathname, search } = useLocation();
   const filters = filtersFrom(search);
-  const [page] = useResource(async () => {
-    const result = await api.cases(filters);
-    const rows = mine
-      ? await myRows(user, result.items)
-      : result.items.map((item) => ({ item, actions: [], raisedByMe: item.createdBy === user.username }));
-    return { rows, nextCursor: result.nextCursor };
-  }, `${mine}?${search.toString()}`);
+  const [page] = useResource(
+    () => api.cases(mine ? { waitingForMe: true, sort: 'due', cursor: filters.cursor } : filters),
+    `${mine}?${search.toString()}`,
+  );
 
   return (
     <>
-      <PageHeading>{mine ? 'My cases' : 'All cases'}</PageHeading>
-      {mine ? (
-        <p className="govuk-body">Cases you raised, and cases waiting for something you can do.</p>
-      ) : (
-        <Filters filters={filters} />
-      )}
+      <PageHeading>{mine ? 'My cases' : filters.q ? `Cases matching “${filters.q}”` : 'All cases'}</PageHeading>
+      {mine && <p className="govuk-body">Cases waiting for something you can do, the most urgent first.</p>}
+      <SearchForm q={filters.q ?? ''} />
+      {!mine && <Filters filters={filters} />}
       <Loaded resource={page}>
-        {({ rows, nextCursor }) => (
+        {({ items, nextCursor }) => (
           <>
-            {rows.length === 0 ? (
-              <p className="govuk-body">{mine ? 'You have no cases on this page of the list.' : 'No cases match these filters.'}</p>
+            {items.length === 0 ? (
+              <p className="govuk-body">
+                {mine ? 'Nothing is waiting for you at the moment.' : filters.q ? 'No case you can see matches this search.' : 'No cases match these filters.'}
+              </p>
             ) : (
-              <table className="govuk-table">
-                <caption className="govuk-table__caption govuk-visually-hidden">{mine ? 'My cases' : 'Cases'}</caption>
+              <div className="app-table-scroll">
+              <table className="govuk-table app-case-list">
+                <caption className="govuk-table__caption govuk-visually-hidden">{mine ? 'Cases waiting for you' : 'Cases'}</caption>
                 <thead className="govuk-table__head">
                   <tr className="govuk-table__row">
                     <th scope="col" className="govuk-table__header">Case</th>
-                    <th scope="col" className="govuk-table__header">Process</th>
+                    {!mine && <th scope="col" className="govuk-table__header">Process</th>}
                     <th scope="col" className="govuk-table__header">Stage</th>
-                    <th scope="col" className="govuk-table__header">{mine ? 'For you' : 'Last updated'}</th>
+                    <th scope="col" className="govuk-table__header">Due</th>
+                    <th scope="col" className="govuk-table__header">{mine ? 'What you can do' : 'Waiting for'}</th>
                   </tr>
                 </thead>
                 <tbody className="govuk-table__body">
-                  {rows.map(({ item, actions, raisedByMe }) => (
-                    <tr className="govuk-table__row" key={item.id}>
+                  {items.map((item) => (
+                    <tr className="govuk-table__row" key={item.id} data-reference={item.reference ?? undefined}>
                       <td className="govuk-table__cell">
-                        <CaseLink id={item.id} />
-                        {item.summary && <p className="govuk-body-s app-secondary-text app-case-summary">{item.summary}</p>}
+                        <CaseLink id={item.id} reference={item.reference} />
+                        {(item.ownReference ?? item.summary) && (
+                          <p className="govuk-body-s app-secondary-text app-case-summary">{item.ownReference ?? item.summary}</p>
+                        )}
+                        {mine && <p className="govuk-body-s app-secondary-text">{item.processTitle ?? processTitle(partnership, item.process)}</p>}
                       </td>
-                      <td className="govuk-table__cell">{item.processTitle ?? processTitle(partnership, item.process)}</td>
+                      {!mine && <td className="govuk-table__cell">{item.processTitle ?? processTitle(partnership, item.process)}</td>}
+                      <td className="govuk-table__cell">{item.stateLabel}</td>
                       <td className="govuk-table__cell">
-                        {item.stateLabel}
-                        {item.overdue && <strong className="govuk-tag govuk-tag--red app-tag-after">Overdue</strong>}
+                        <Due item={item} />
                       </td>
                       <td className="govuk-table__cell">
                         {mine ? (
                           <ul className="govuk-list">
-                            {actions.map((action) => (
-                              <li key={action}>{action}</li>
+                            {(item.available ?? []).map((event) => (
+                              <li key={event.type}>
+                                <Link className="govuk-link" href={`/cases/${encodeURIComponent(item.id)}/events/${encodeURIComponent(event.type)}`}>
+                                  {event.label}
+                                  <span className="govuk-visually-hidden"> on case {item.reference ?? ''}</span>
+                                </Link>
+                              </li>
                             ))}
-                            {raisedByMe && <li className="app-secondary-text">You raised this case</li>}
                           </ul>
+                        ) : item.final ? (
+                          <span className="app-secondary-text">Finished</span>
                         ) : (
-                          formatDateTime(item.updatedAt)
+                          capitalise(waitingWords(item.waitingFor ?? []))
                         )}
                       </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
+              </div>
             )}
             <nav className="govuk-pagination govuk-pagination--block" aria-label="Pages of cases">
               {filters.cursor && (
@@ -146,6 +135,50 @@ export function CasesPage({ mine }: { mine: boolean }) {
   );
 }
 
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The next deadline's date, and whether it is overdue. */
+function Due({ item }: { item: CaseSummary }) {
+  const next = item.nextDeadline;
+  if (!next) return <span className="app-secondary-text">{item.final ? '' : 'No deadline'}</span>;
+  return (
+    <>
+      <time dateTime={next.due}>{formatDate(next.due)}</time>
+      {next.overdue && <strong className="govuk-tag govuk-tag--red app-tag-after">Overdue</strong>}
+      <p className="govuk-body-s app-secondary-text">{next.label}</p>
+    </>
+  );
+}
+
+/** Find a case by its reference (as said on the phone), its own reference or words of its summary. */
+function SearchForm({ q }: { q: string }) {
+  function find(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const text = String(new FormData(event.currentTarget).get('q') ?? '').trim();
+    navigate(hrefWith('/cases', { q: text || undefined }));
+  }
+  return (
+    <form className="app-search" role="search" onSubmit={find} noValidate>
+      <div className="govuk-form-group">
+        <label className="govuk-label govuk-label--s" htmlFor="case-search">
+          Find a case
+        </label>
+        <div id="case-search-hint" className="govuk-hint">
+          Its reference, such as MER-2026-0042, or words from its title or summary
+        </div>
+        <div className="app-search__row">
+          <input className="govuk-input govuk-!-width-two-thirds" id="case-search" name="q" type="search" defaultValue={q} aria-describedby="case-search-hint" key={q} />
+          <button type="submit" className="govuk-button govuk-button--secondary app-search__button">
+            Search
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}
+
 function Filters({ filters }: { filters: CaseFilters }) {
   const partnership = usePartnership();
   const [process, setProcess] = useState(filters.process ?? '');
@@ -160,6 +193,8 @@ function Filters({ filters }: { filters: CaseFilters }) {
         process: String(form.get('process') ?? ''),
         state: String(form.get('state') ?? ''),
         overdue: form.get('overdue') === 'true',
+        sort: form.get('sort') === 'due' ? 'due' : undefined,
+        q: filters.q,
       }),
     );
   }
@@ -226,6 +261,15 @@ function Filters({ filters }: { filters: CaseFilters }) {
             </label>
           </div>
         </div>
+      </div>
+      <div className="govuk-form-group app-filters__item">
+        <label className="govuk-label" htmlFor="filter-sort">
+          Order
+        </label>
+        <select className="govuk-select" id="filter-sort" name="sort" defaultValue={filters.sort ?? ''}>
+          <option value="">Newest first</option>
+          <option value="due">Overdue first, then by due date</option>
+        </select>
       </div>
       <button type="submit" className="govuk-button govuk-button--secondary app-filters__item">
         Apply filters

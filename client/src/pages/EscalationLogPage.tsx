@@ -89,13 +89,13 @@ export function EscalationLogPage() {
                     return (
                       <tr className="govuk-table__row" key={`${row.caseId}-${index}`}>
                         <td className="govuk-table__cell">
-                          <CaseLink id={row.caseId} />
+                          <CaseLink id={row.caseId} reference={row.reference} />
                         </td>
                         <td className="govuk-table__cell">{formatDateTime(row.at)}</td>
-                        <td className="govuk-table__cell">{row.by}</td>
-                        <td className="govuk-table__cell">{eventLabel(definition, row.event, row.from)}</td>
-                        <td className="govuk-table__cell">{stateLabel(definition, row.from)}</td>
-                        <td className="govuk-table__cell">{stateLabel(definition, row.to)}</td>
+                        <td className="govuk-table__cell">{row.byLabel ?? row.by}</td>
+                        <td className="govuk-table__cell">{row.eventLabel ?? eventLabel(definition, row.event, row.from)}</td>
+                        <td className="govuk-table__cell">{row.fromLabel ?? stateLabel(definition, row.from)}</td>
+                        <td className="govuk-table__cell">{row.toLabel ?? stateLabel(definition, row.to)}</td>
                         <td className="govuk-table__cell app-preserve-lines">{row.reason ?? ''}</td>
                         <td className="govuk-table__cell app-preserve-lines">{row.outcome ?? ''}</td>
                       </tr>

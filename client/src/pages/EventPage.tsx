@@ -19,7 +19,7 @@ function EventFlow({ record, type, onConflict }: { record: CaseRecord; type: str
   const partnership = usePartnership();
   const event = record.available.find((candidate) => candidate.type === type);
   const caseHref = `/cases/${encodeURIComponent(record.id)}`;
-  const caption = `Case ${caseReference(record.id)}: ${record.stateLabel}`;
+  const caption = `Case ${caseReference(record.id, record.reference)}: ${record.stateLabel}`;
 
   if (!event) {
     return (

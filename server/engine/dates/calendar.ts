@@ -158,7 +158,9 @@ export function dateInZone(instantOrIsoDateTime: string, timeZone: string): IsoD
  * does not exist (the hour skipped when clocks go forward) moves later, as Temporal's "compatible" does.
  */
 export function instantOn(date: IsoDate | string, wallTime: { hour: number; minute: number; second: number; millisecond?: number }, timeZone: string): string {
-  return toPlain(date).toZonedDateTime({ timeZone, plainTime: Temporal.PlainTime.from(wallTime) }).toInstant().toString();
+  const instant = toPlain(date).toZonedDateTime({ timeZone, plainTime: Temporal.PlainTime.from(wallTime) }).toInstant();
+  // Always three digits of milliseconds, as Date writes them: instants are compared as strings.
+  return new Date(instant.epochMilliseconds).toISOString();
 }
 
 /** The wall-clock time of an instant in a time zone. */

@@ -3,7 +3,10 @@ import type { CaseService } from '../../cases/service.ts';
 import { BadRequestError } from '../../engine/errors.ts';
 import { readableCasesSql } from '../../cases/access.ts';
 import { availableEvents } from '../../engine/view.ts';
-import { listReadableCases } from '../../store/case-lists.ts';
+import { nextDeadline, waitingFor } from '../../engine/waiting.ts';
+import { ownReferenceOf, searchSql } from '../../cases/search.ts';
+import { waitingForSql } from '../../cases/work-list.ts';
+import { listReadableCases, openDeadlinesOf } from '../../store/case-lists.ts';
 import type { Database } from '../../store/sqlite.ts';
 import type { Clock } from '../../clock.ts';
 import { authOf, requireCsrf } from '../auth.ts';
@@ -44,25 +47,38 @@ export function caseRoutes(service: CaseService, db: Database, clock: Clock): Ro
     const overdue = text('overdue');
     if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') throw new BadRequestError('overdue must be true or false');
     const mine = text('mine');
+    const waitingForMe = text('waitingForMe');
+    if (waitingForMe !== undefined && waitingForMe !== 'true' && waitingForMe !== 'false') throw new BadRequestError('waitingForMe must be true or false');
+    const sort = text('sort') ?? 'created';
+    if (sort !== 'created' && sort !== 'due') throw new BadRequestError('sort must be due (overdue first, then the nearest due date) or created (newest first)');
+    const q = text('q');
     const partnership = service.partnership(user, user.partnership);
+    const today = clock.today(partnership.def.timeZone);
     // Need to know: only the cases this person may read, filtered in SQL so that paging stays exact.
     const rows = await listReadableCases(db.reader, {
       partnership: user.partnership,
       readable: readableCasesSql(partnership, user),
       process: text('process'),
       state: text('state'),
-      overdueOn: overdue === 'true' ? clock.today(partnership.def.timeZone) : undefined,
+      overdueOn: overdue === 'true' ? today : undefined,
       createdBy: mine === 'true' ? user.username : undefined,
+      waiting: waitingForMe === 'true' ? waitingForSql(partnership, user) : undefined,
+      search: q === undefined ? undefined : searchSql(q),
+      sort,
       limit: limit + 1,
-      after: decodeCursor(text('cursor')),
+      after: decodeCursor(text('cursor'), sort),
     });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
+    const deadlines = await openDeadlinesOf(db.reader, page.map((row) => row.id));
     res.json({
       items: page.map((row) => {
         const { process } = service.resolve(row);
+        const next = nextDeadline(deadlines.get(row.id) ?? [], today, row.final);
         return {
           id: row.id,
+          reference: row.reference ?? null,
+          ownReference: ownReferenceOf(row.data),
           partnership: row.partnership,
           process: row.process,
           processTitle: process.def.title,
@@ -74,11 +90,14 @@ export function caseRoutes(service: CaseService, db: Database, clock: Clock): Ro
           createdAt: row.createdAt,
           updatedAt: row.updatedAt,
           summary: summaryOf(row.data),
+          waitingFor: row.final ? [] : waitingFor(partnership.def, process, row.state),
+          nextDeadline: next,
+          overdue: next?.overdue ?? false,
           // What this person may do now, so a "my cases" list needs no request per case.
           available: row.final ? [] : availableEvents(process, row.state, user, row.createdBy),
         };
       }),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(sort, last) : null,
     });
   });
 
@@ -107,22 +126,31 @@ function summaryOf(data: Record<string, unknown>): string | null {
   return null;
 }
 
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+/**
+ * Newest first: `[createdAt, id]` (the format lists have always had). By due date: `["due",
+ * nextDue or null, createdAt, id]`. A cursor is only good for the order that gave it.
+ */
+function encodeCursor(sort: 'created' | 'due', last: { createdAt: string; id: string; nextDue: string | null }): string {
+  const key = sort === 'due' ? ['due', last.nextDue, last.createdAt, last.id] : [last.createdAt, last.id];
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
+function decodeCursor(cursor: string | undefined, sort: 'created' | 'due'): { createdAt: string; id: string; nextDue?: string | null } | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // Exactly the pair encodeCursor writes: a bare string would otherwise destructure into letters.
-    if (Array.isArray(parsed) && parsed.length === 2) {
+    // Exactly the tuple encodeCursor writes: a bare string would otherwise destructure into letters.
+    if (Array.isArray(parsed) && sort === 'created' && parsed.length === 2) {
       const [createdAt, id] = parsed as unknown[];
       if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id };
+    }
+    if (Array.isArray(parsed) && sort === 'due' && parsed.length === 4 && parsed[0] === 'due') {
+      const [, nextDue, createdAt, id] = parsed as unknown[];
+      if ((nextDue === null || typeof nextDue === 'string') && typeof createdAt === 'string' && typeof id === 'string') return { nextDue, createdAt, id };
     }
   } catch {
     // fall through to the error below
   }
-  throw new BadRequestError('cursor is not one this server gave out; start again without it');
+  throw new BadRequestError('cursor is not one this server gave out for this order; start again without it');
 }
 

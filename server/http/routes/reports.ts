@@ -1,15 +1,13 @@
 import { Router, type Request } from 'express';
 import type { CaseService } from '../../cases/service.ts';
 import { readableCasesSql } from '../../cases/access.ts';
-import { escalationLog, escalationLogProcesses, historyInPeriod, OPEN_FROM, OPEN_TO, summarise, toCsv, utcDatesAround, type Period } from '../../cases/reports.ts';
+import { escalationLog, escalationLogCsv, escalationLogProcesses, historyInPeriod, OPEN_FROM, OPEN_TO, summarise, utcDatesAround, type Period } from '../../cases/reports.ts';
 import { isIsoDate } from '../../engine/dates/index.ts';
 import { BadRequestError } from '../../engine/errors.ts';
 import { casesForPeriod, deadlinesDueInRange, historyOnUtcDates } from '../../store/reports.ts';
 import type { Database } from '../../store/sqlite.ts';
 import type { Clock } from '../../clock.ts';
 import { authOf } from '../auth.ts';
-
-const LOG_COLUMNS = ['caseId', 'at', 'by', 'from', 'to', 'event', 'reason', 'outcome'] as const;
 
 /** `from`/`to` (inclusive, dates in the partnership's time zone); either may be left out for an open end. */
 function dateRange(req: Request): { from: string; to: string } {
@@ -40,7 +38,7 @@ export function reportRoutes(service: CaseService, db: Database, clock: Clock): 
     const rows = escalationLog(partnership, historyInPeriod(history, period));
     if (req.query.format === 'csv' || req.accepts(['application/json', 'text/csv']) === 'text/csv') {
       res.type('text/csv').attachment(`escalation-log-${partnership.def.id}-${from}-${to}.csv`.replace(/0000-01-01|9999-12-31/g, 'all'));
-      res.send(toCsv(LOG_COLUMNS, rows as unknown as Record<string, unknown>[]));
+      res.send(escalationLogCsv(rows));
       return;
     }
     res.json(rows);
