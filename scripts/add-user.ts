@@ -1,5 +1,5 @@
 /**
- * `npm run add-user -- --file data/users.json --username NAME --partnership merton --roles statutory-partner[,…]`
+ * `npm run add-user -- --file data/users.json --username NAME --partnership merton --roles statutory-partner[,…] [--email ADDRESS]`
  *
  * Adds a user to the production users file (USERS_FILE). The password is read from standard input
  * (`--password-stdin`, or typed at a hidden prompt), never from the command line, where it would
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { PASSWORD_POLICY, passwordProblem } from '../server/auth/password-policy.ts';
 import { parse } from 'yaml';
-import { usernameProblem, type UserRecord } from '../server/auth/users.ts';
+import { emailProblem, usernameProblem, type UserRecord } from '../server/auth/users.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -36,6 +36,7 @@ try {
       username: { type: 'string' },
       partnership: { type: 'string' },
       roles: { type: 'string' },
+      email: { type: 'string' },
       'password-stdin': { type: 'boolean', default: false },
       replace: { type: 'boolean', default: false },
     },
@@ -52,6 +53,8 @@ if (badName !== undefined) fail(badName);
 if (!partnershipId) fail('Give --partnership, e.g. --partnership merton');
 const roles = (args.roles ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
 if (roles.length === 0) fail('Give --roles, e.g. --roles statutory-partner,business-unit');
+const email = args.email?.trim();
+if (email !== undefined && emailProblem(email) !== undefined) fail(emailProblem(email)!);
 
 // Only the partnership files are read (not the whole catalogue with its forms): enough to check
 // names and roles, and fast. The server checks the users file against the full configuration at start-up.
@@ -71,7 +74,7 @@ const password = args['password-stdin'] || !process.stdin.isTTY ? await readStdi
 const weak = passwordProblem(password, username);
 if (weak !== undefined) fail(`${weak}; nothing was changed`);
 
-const record: UserRecord = { username, partnership: partnershipId, roles, passwordHash: await hashPassword(password), passwordPolicy: PASSWORD_POLICY };
+const record: UserRecord = { username, partnership: partnershipId, roles, passwordHash: await hashPassword(password), passwordPolicy: PASSWORD_POLICY, ...(email ? { email } : {}) };
 if (existing >= 0) users[existing] = record;
 else users.push(record);
 // Written beside the file and renamed, so a crash never leaves half a users file; readable by the owner only.

@@ -17,6 +17,9 @@ import { fixedClock, systemClock } from './clock.ts';
 import { formatProblem, loadCatalogue } from './config/index.ts';
 import type { Catalogue } from './engine/catalogue.ts';
 import { createApp, trustProxySetting } from './http/app.ts';
+import { smtpMailer } from './notify/mailer.ts';
+import { Notifier } from './notify/notifier.ts';
+import { OutboxWorker } from './notify/worker.ts';
 import { migrate } from './store/migrate.ts';
 import { storeProcessVersions } from './store/process-versions.ts';
 import { Database } from './store/sqlite.ts';
@@ -48,6 +51,13 @@ export interface ServerOptions {
   sessionClock?: () => number;
   signInClock?: ThrottleClock;
   passwordHashing?: HashingLimit;
+  /** SMTP_URL: where notifications are emailed (`smtp://mail.example:25`); unset, they are only in the app. */
+  smtpUrl?: string;
+  /** PUBLIC_URL: the service's address as people reach it, for the link in emails; the address it listens on when unset. */
+  publicUrl?: string;
+  /** The outbox's first retry wait (doubling after), and how often it looks for email to send. */
+  emailRetryBaseMs?: number;
+  emailPollMs?: number;
 }
 
 export interface RunningServer {
@@ -129,13 +139,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   if (versions.added.length > 0) log(`stored new process versions: ${versions.added.map((v) => `${v.partnership}/${v.process} version ${v.version}`).join(', ')}`);
   const clock = options.now !== undefined ? fixedClock(options.now, defaultTimeZone(catalogue)) : systemClock;
-  const service = new CaseService(db, versions.catalogue, clock);
+  let mailer;
+  try {
+    mailer = options.smtpUrl === undefined || options.smtpUrl === '' ? undefined : smtpMailer(options.smtpUrl);
+  } catch (error) {
+    await db.close();
+    throw new StartupError((error as Error).message);
+  }
+  const notifier = new Notifier({ people: [...demo, ...fileUsers], clock, email: mailer !== undefined });
+  const service = new CaseService(db, versions.catalogue, clock, notifier.onCommit);
   // Deadlines follow the calendar in force: a bank holiday added since the last start moves open ones.
   const moved = await service.followCalendar();
   if (moved > 0) log(`the working-day calendar changed: moved the open deadlines of ${moved} case(s), each recorded in its history`);
   // Timers that came due while the server was down fire before the first request is answered.
   const fired = await service.fireDueTimers();
   if (fired > 0) log(`fired ${fired} timer event(s) that came due while the server was down`);
+  const checkReminders = () => notifier.checkReminders(db, versions.catalogue);
+  await checkReminders();
 
   // Sessions that are over go at start-up (among them those of users whose roles or password the
   // users file has changed) and every quarter of an hour, besides each one found expired in use.
@@ -164,7 +184,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server.once('error', reject);
   });
   const timerCheck = setInterval(() => {
-    service.fireDueTimers().catch((error: unknown) => log(`timer check failed: ${(error as Error).stack ?? String(error)}`));
+    service.fireDueTimers().then(checkReminders).catch((error: unknown) => log(`timer check failed: ${(error as Error).stack ?? String(error)}`));
   }, TIMER_CHECK_MS);
   timerCheck.unref();
   const sessionPurge = setInterval(() => {
@@ -174,11 +194,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const ownUrl = `http://${host}:${address.port}`;
+  const worker =
+    mailer &&
+    new OutboxWorker({ db, mailer, publicUrl: () => options.publicUrl ?? ownUrl, retryBaseMs: options.emailRetryBaseMs, pollMs: options.emailPollMs, log });
+  await worker?.start();
   return {
-    url: `http://${host}:${address.port}`,
+    url: ownUrl,
     async close() {
       clearInterval(timerCheck);
       clearInterval(sessionPurge);
+      await worker?.stop();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await db.close();
@@ -200,6 +226,9 @@ async function main(): Promise<void> {
       production,
       usersFile: env.USERS_FILE,
       trustProxy: env.TRUST_PROXY,
+      smtpUrl: env.SMTP_URL,
+      publicUrl: env.PUBLIC_URL,
+      emailRetryBaseMs: env.EMAIL_RETRY_BASE_MS === undefined ? undefined : Number(env.EMAIL_RETRY_BASE_MS),
       log,
     });
     const shownUrl = server.url.replace('127.0.0.1', 'localhost');

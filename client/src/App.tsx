@@ -8,6 +8,7 @@ import { CasesPage } from './pages/CasesPage.tsx';
 import { ChooseProcessPage } from './pages/ChooseProcessPage.tsx';
 import { EscalationLogPage } from './pages/EscalationLogPage.tsx';
 import { EventPage } from './pages/EventPage.tsx';
+import { NotificationsPage } from './pages/NotificationsPage.tsx';
 import { ProcessGraphPage } from './pages/ProcessGraphPage.tsx';
 import { ProcessesPage } from './pages/ProcessesPage.tsx';
 import { ReportsPage } from './pages/ReportsPage.tsx';
@@ -29,6 +30,7 @@ const ROUTES: Route[] = [
   ['/start/:process', ({ process }) => <StartCasePage key={process} process={process as ProcessId} />],
   ['/escalation-log', () => <EscalationLogPage />],
   ['/reports', () => <ReportsPage />],
+  ['/notifications', () => <NotificationsPage />],
   ['/processes', () => <ProcessesPage />],
   ['/processes/:process', ({ process }) => <ProcessGraphPage key={process} process={process as ProcessId} />],
 ];

@@ -6,6 +6,7 @@ import type {
   EscalationLogRow,
   FormDefinition,
   FormId,
+  NotificationList,
   PartnershipId,
   PartnershipSummary,
   ProcessDefinition,
@@ -153,4 +154,8 @@ export const api = {
     request<EscalationLogRow[]>('GET', escalationLogUrl(p, from, to)),
   summaryReport: (p: PartnershipId, from: string, to: string) =>
     request<SummaryReport>('GET', `/api/partnerships/${enc(p)}/reports/summary${query({ from, to })}`),
+
+  notifications: () => request<NotificationList>('GET', '/api/notifications'),
+  markNotificationRead: (id: number) => request<{ unread: number }>('POST', `/api/notifications/${id}/read`),
+  markAllNotificationsRead: () => request<{ unread: number }>('POST', '/api/notifications/read'),
 };

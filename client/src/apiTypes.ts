@@ -280,3 +280,21 @@ export interface CaseFilters {
   /** `due`: overdue first, then the nearest due date. */
   sort?: 'created' | 'due';
 }
+
+/** One of the caller's notifications (`GET /api/notifications`): never any of the case's own text. */
+export interface NotificationItem {
+  id: number;
+  caseId: CaseId;
+  reference: string | null;
+  kind: 'waiting' | 'due-soon' | 'overdue';
+  stage: string;
+  waitingFor: string;
+  deadline: { label: string | null; due: string } | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface NotificationList {
+  unread: number;
+  items: NotificationItem[];
+}

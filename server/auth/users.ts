@@ -12,6 +12,8 @@ export interface UserRecord {
   passwordHash: string;
   /** The password policy add-user checked the password against (see password-policy.ts); absent for demo users. */
   passwordPolicy?: string;
+  /** Where their notifications are emailed (when SMTP_URL is set); demo users have `<username>@example.org`. */
+  email?: string;
 }
 
 /** A user as the server knows them, with the fingerprint their sessions are bound to. */
@@ -50,6 +52,12 @@ export function usernameProblem(username: string): string | undefined {
   return undefined;
 }
 
+/** Why `email` is not an address notifications can go to, or undefined. */
+export function emailProblem(email: string): string | undefined {
+  if (!/^[^\s@<>(),;:"\\]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(email) || email.length > 254) return `"${email}" is not an email address like j.smith@merton.gov.uk`;
+  return undefined;
+}
+
 export function userDirectory(users: UserRecord[], decoyHash: string): UserDirectory {
   const byName = new Map(users.map((u): [string, KnownUser] => [u.username, { ...u, fingerprint: userFingerprint(u) }]));
   return {
@@ -73,7 +81,7 @@ const DEMO_SALT = Buffer.from('demo-mode-salt-0');
 export async function demoUsers(catalogue: Catalogue): Promise<UserRecord[]> {
   const passwordHash = await hashPassword(DEMO_PASSWORD, DEMO_SALT);
   return [...catalogue.partnerships.values()].flatMap((p) =>
-    p.def.roles.map((role) => ({ username: `${p.def.id}.${role.id}`, partnership: p.def.id, roles: [role.id], passwordHash })),
+    p.def.roles.map((role) => ({ username: `${p.def.id}.${role.id}`, partnership: p.def.id, roles: [role.id], passwordHash, email: `${p.def.id}.${role.id}@example.org` })),
   );
 }
 
@@ -98,6 +106,7 @@ export function readUsersFile(path: string, catalogue: Catalogue): UserRecord[] 
     const known = new Set(partnership.def.roles.map((r) => r.id));
     const unknown = user.roles.filter((r) => !known.has(r));
     if (unknown.length > 0) throw new Error(`${path}: user "${user.username}" has unknown roles ${unknown.join(', ')}`);
+    if (user.email !== undefined && (typeof user.email !== 'string' || emailProblem(user.email) !== undefined)) throw new Error(`${path}: user "${user.username}" has an email that is not an address`);
     if (!user.passwordHash?.startsWith('scrypt$')) throw new Error(`${path}: user "${user.username}" has no scrypt password hash`);
     if (user.passwordPolicy !== PASSWORD_POLICY) {
       throw new Error(

@@ -18,6 +18,9 @@ export interface User extends Actor {
   partnership: string;
 }
 
+/** Called inside the transaction that commits a decision, after it is written (server/notify/ tells people). */
+export type CommitHook = (tx: Connection, committed: { partnership: CompiledPartnership; process: CompiledProcess; caseId: string; previousState: string | null; projection: Projection; history: readonly HistoryStep[] }) => Promise<void>;
+
 export interface EventRequest {
   type: string;
   data: Record<string, unknown>;
@@ -34,6 +37,7 @@ export class CaseService {
     private readonly db: Database,
     readonly catalogue: Catalogue,
     private readonly clock: Clock,
+    private readonly onCommit?: CommitHook,
   ) {}
 
   partnership(user: User, partnershipId: string): CompiledPartnership {
@@ -265,6 +269,7 @@ export class CaseService {
     await appendHistory(tx, ownerOf(caseId, partnership, process), steps);
     await writeProjection(tx, caseId, projection);
     for (const linked of started) await writeProjection(tx, linked.id, project(partnership, linked.process, [linked.step])!);
+    await this.onCommit?.(tx, { partnership, process, caseId, previousState: history.at(-1)?.to ?? null, projection, history: [...history, ...steps] });
   }
 }
 

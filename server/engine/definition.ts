@@ -190,6 +190,8 @@ export interface PartnershipDef {
   statutoryPartners: StatutoryPartner[];
   roles: RoleDef[];
   dates?: Record<string, string>;
+  /** Deadline reminders: this many working days before a deadline is due (default 2), and on the day it becomes overdue. */
+  reminders?: { workingDaysBefore?: number };
 }
 
 /** Pseudo-roles the engine grants itself: the case's creator, and the engine's own timers. */

@@ -16,6 +16,7 @@ import { apiNotFound, errorHandler } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { caseCreationRoutes, caseRoutes } from './routes/cases.ts';
 import { definitionRoutes } from './routes/definitions.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sessionRoutes } from './routes/session.ts';
 
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/partnerships', caseCreationRoutes(deps.service));
   api.use('/partnerships', reportRoutes(deps.service, deps.db, deps.clock));
   api.use('/cases', caseRoutes(deps.service, deps.db, deps.clock));
+  api.use('/notifications', notificationRoutes(deps.db, deps.clock));
   api.use(apiNotFound);
   app.use('/api', api);
 

@@ -216,6 +216,17 @@ export const openApiDocument = {
         responses: { '200': json({ type: 'object' }), ...errors(400, 401, 404) },
       },
     },
+    '/api/notifications': {
+      get: {
+        summary: "The caller's notifications, newest first, with unread (the header's count): {unread, items: [{id, caseId, reference, kind (waiting, due-soon, overdue), stage, waitingFor, deadline: {label, due} | null, createdAt, readAt}]}; never any of the case's own text",
+        parameters: [query('limit', 'How many, 1 to 200 (default 50)', { type: 'integer' })],
+        responses: { '200': json({ type: 'object' }), ...errors(400, 401) },
+      },
+    },
+    '/api/notifications/read': { post: { summary: "Marks all the caller's notifications read", parameters: [csrf], responses: { '200': json({ type: 'object' }), ...errors(401, 403) } } },
+    '/api/notifications/{id}/read': {
+      post: { summary: 'Marks one of the caller\'s notifications read', parameters: [path('id', 'Notification id'), csrf], responses: { '200': json({ type: 'object' }), ...errors(401, 403, 404) } },
+    },
     '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
   },
 } as const;

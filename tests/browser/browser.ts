@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
-import { startServer } from '../../server/main.ts';
+import { startServer, type ServerOptions } from '../../server/main.ts';
 
 /** Debian's Chromium (`apt-get install chromium`), used when it is installed. */
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
@@ -162,13 +162,13 @@ export interface Harness {
 }
 
 /** `now` fixes the server's "today" (WORKFLOW_NOW), for pages that show deadlines. */
-export async function startHarness(now?: string): Promise<Harness> {
+export async function startHarness(now?: string, more: Partial<ServerOptions> = {}): Promise<Harness> {
   const browser = await launchChromium();
   try {
     await ensureClientBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
     const dir = mkdtempSync(join(tmpdir(), 'browser-test-'));
-    const server = await startServer({ port: 0, databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, demo: true, now });
+    const server = await startServer({ port: 0, databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, demo: true, now, ...more });
     return {
       url: server.url,
       browser,

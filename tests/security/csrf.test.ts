@@ -32,6 +32,8 @@ function writes(): Write[] {
     'POST /api/partnerships/{p}/processes/{proc}/cases': { data: { summary: 'Forged dispute' } },
     'POST /api/cases/{id}/events': { type: 'UNRESOLVED', data: { attendees: ['lb-merton'] }, expectedVersion: 1 },
     'DELETE /api/session': undefined,
+    'POST /api/notifications/read': undefined,
+    'POST /api/notifications/{id}/read': undefined,
   };
   const found: Write[] = [];
   for (const [template, operations] of Object.entries(openApiDocument.paths)) {
@@ -51,6 +53,8 @@ describe('CSRF on every cookie-authenticated write', () => {
     expect(writes().map((w) => `${w.method} ${w.path.replace(caseId, ':id')}`).sort()).toEqual([
       'DELETE /api/session',
       'POST /api/cases/:id/events',
+      'POST /api/notifications/:id/read',
+      'POST /api/notifications/read',
       'POST /api/partnerships/merton/processes/dispute-resolution/cases',
     ]);
   });

@@ -1,6 +1,9 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
+import { api } from '../api.ts';
 import type { User } from '../apiTypes.ts';
+import { NOTIFICATIONS_CHANGED } from '../pages/NotificationsPage.tsx';
 import { Link, useLocation } from '../router.tsx';
+import { useResource } from '../useResource.ts';
 import { SERVICE_NAME } from './PageHeading.tsx';
 
 const NAVIGATION = [
@@ -14,6 +17,26 @@ const NAVIGATION = [
 
 function isCurrent(href: string, pathname: string): boolean {
   return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+}
+
+/** "Notifications", with the unread count, looked up again on every page and when some are marked read. */
+function NotificationsItem({ pathname }: { pathname: string }) {
+  const [count, reload] = useResource(() => api.notifications().then((list) => list.unread), `notifications:${pathname}`);
+  useEffect(() => {
+    window.addEventListener(NOTIFICATIONS_CHANGED, reload);
+    return () => window.removeEventListener(NOTIFICATIONS_CHANGED, reload);
+  }, [reload]);
+  const current = isCurrent('/notifications', pathname);
+  const unread = count.status === 'ready' ? count.data : 0;
+  const text = unread > 0 ? `Notifications (${unread})` : 'Notifications';
+  return (
+    <li className={`govuk-service-navigation__item${current ? ' govuk-service-navigation__item--active' : ''}`}>
+      <Link className="govuk-service-navigation__link" href="/notifications" aria-current={current ? 'page' : undefined}>
+        {current ? <strong className="govuk-service-navigation__active-fallback">{text}</strong> : text}
+        {unread > 0 && <span className="govuk-visually-hidden"> unread</span>}
+      </Link>
+    </li>
+  );
 }
 
 /** The GOV.UK page template: skip link, header with the partnership, service navigation, main, footer. */
@@ -68,6 +91,7 @@ export function Layout({
                         </li>
                       );
                     })}
+                    <NotificationsItem pathname={pathname} />
                     <li className="govuk-service-navigation__item">
                       <button type="button" className="govuk-service-navigation__link app-link-button" onClick={onSignOut}>
                         Sign out<span className="govuk-visually-hidden"> {user.username}</span>
