@@ -12,10 +12,10 @@ import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 import { fixedClock, type Clock } from '../../server/clock.ts';
 import { mayRead } from '../../server/cases/access.ts';
-import { CREATE_EVENT, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../../server/engine/catalogue.ts';
+import { type Catalogue, type CompiledPartnership, type CompiledProcess } from '../../server/engine/catalogue.ts';
 import { isRequestError, NotFoundError, VersionConflictError } from '../../server/engine/errors.ts';
 import { project, type HistoryStep, type Projection } from '../../server/engine/project.ts';
-import { decideCreate, decideEvent, decideTimer, dueTimer, type Actor, type Decision } from '../../server/engine/step.ts';
+import { decideCreate, decideEvent, decideTimer, dueTimer, nameStartedCases, type Actor, type Decision } from '../../server/engine/step.ts';
 import { availableEvents, deadlineView } from '../../server/engine/view.ts';
 import { taskViews } from '../../server/engine/waiting.ts';
 import { NotFound, OK, PROBLEMS, UsageError, configRoot, loadOrReport, parseArgs, parseProcessRef, resolveProcess, examples } from './common.ts';
@@ -164,22 +164,9 @@ class World {
 
   /** As the service commits a decision: linked cases first, named on the step that started them. */
   private commit(c: SimCase, decision: Decision): void {
-    const steps = decision.steps.map((step) => ({ ...step, effects: { ...step.effects } }));
-    for (const start of decision.startCases) {
-      const linkedProcess = c.partnership.processes.get(start.process)!;
-      const id = randomUUID();
-      const parent = steps.find((s) => s.seq === start.startedBy)!;
-      parent.effects.startedCases = [...(parent.effects.startedCases ?? []), { caseId: id, process: start.process, relation: start.relation }];
-      const step: HistoryStep = {
-        seq: 1,
-        type: CREATE_EVENT,
-        from: null,
-        to: start.state,
-        by: parent.by,
-        at: parent.at,
-        data: start.data,
-        effects: { linkedFrom: { caseId: c.id, process: c.process.def.id, relation: start.reverseRelation } },
-      };
+    const { steps, started } = nameStartedCases(decision, { caseId: c.id, process: c.process.def.id }, randomUUID);
+    for (const { id, process, step } of started) {
+      const linkedProcess = c.partnership.processes.get(process)!;
       this.cases.set(id, { id, partnership: c.partnership, process: linkedProcess, history: [step], projection: project(c.partnership, linkedProcess, [step])! });
     }
     c.history = [...c.history, ...steps];

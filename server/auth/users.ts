@@ -54,7 +54,7 @@ export function usernameProblem(username: string): string | undefined {
 
 /** Why `email` is not an address notifications can go to, or undefined. */
 export function emailProblem(email: string): string | undefined {
-  if (!/^[^\s@<>(),;:"\\]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(email) || email.length > 254) return `"${email}" is not an email address like j.smith@merton.gov.uk`;
+  if (!/^[^\s@<>(),;:"\\]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(email) || email.length > 254) return `"${email}" is not an email address like j.smith@council.gov.uk`;
   return undefined;
 }
 

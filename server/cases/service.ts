@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { CREATE_EVENT, processVersion, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
+import { processVersion, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
 import { NotFoundError, VersionConflictError } from '../engine/errors.ts';
 import { project, type HistoryStep, type Projection } from '../engine/project.ts';
-import { decideCalendarChange, decideCreate, decideEvent, decideTimer, type Actor, type Decision } from '../engine/step.ts';
+import { decideCalendarChange, decideCreate, decideEvent, decideTimer, nameStartedCases, type Actor, type Decision } from '../engine/step.ts';
 import { availableEvents, deadlineView } from '../engine/view.ts';
 import { nextDeadline, taskViews, waitingFor } from '../engine/waiting.ts';
 import { appendHistory, casesWithOpenDeadlines, dueTimers, findCase, insertCase, loadCase, loadHistory, updateCase, writeProjection, type CaseRow, type StoredCase } from '../store/cases.ts';
@@ -227,28 +227,9 @@ export class CaseService {
     decision: Decision,
     expectedVersion?: number,
   ): Promise<void> {
-    const steps = decision.steps.map((step) => ({ ...step, effects: { ...step.effects } }));
-    const started: { id: string; process: CompiledProcess; step: HistoryStep }[] = [];
-    for (const start of decision.startCases) {
-      const linkedProcess = partnership.processes.get(start.process)!;
-      const id = randomUUID();
-      const parent = steps.find((s) => s.seq === start.startedBy)!;
-      parent.effects.startedCases = [...(parent.effects.startedCases ?? []), { caseId: id, process: start.process, relation: start.relation }];
-      started.push({
-        id,
-        process: linkedProcess,
-        step: {
-          seq: 1,
-          type: CREATE_EVENT,
-          from: null,
-          to: start.state,
-          by: parent.by,
-          at: parent.at,
-          data: start.data,
-          effects: { linkedFrom: { caseId, process: process.def.id, relation: start.reverseRelation } },
-        },
-      });
-    }
+    const named = nameStartedCases(decision, { caseId, process: process.def.id }, randomUUID);
+    const { steps } = named;
+    const started = named.started.map((linked) => ({ ...linked, process: partnership.processes.get(linked.process)! }));
     const projection = started.length === 0 ? decision.projection : project(partnership, process, [...history, ...steps])!;
     if (expectedVersion !== undefined) {
       const change = { state: projection.state, final: projection.final, version: projection.version, data: projection.data, updatedAt: projection.updatedAt };

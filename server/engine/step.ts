@@ -59,6 +59,46 @@ export interface EventInput {
   at: string;
 }
 
+/** A case a decision starts, with its creation step linked back to the case that started it. */
+export interface StartedCase {
+  id: string;
+  process: string;
+  step: HistoryStep;
+}
+
+/**
+ * Names the cases a decision starts: each gets an id from `newId` and a creation step linked to
+ * `parent`, and the step that started it names it in `effects.startedCases`. Returns the decision's
+ * steps so named (copies: the decision is left as it was) and the started cases.
+ */
+export function nameStartedCases(
+  decision: Decision,
+  parent: { caseId: string; process: string },
+  newId: () => string,
+): { steps: HistoryStep[]; started: StartedCase[] } {
+  const steps = decision.steps.map((step) => ({ ...step, effects: { ...step.effects } }));
+  const started = decision.startCases.map((start): StartedCase => {
+    const id = newId();
+    const starter = steps.find((s) => s.seq === start.startedBy)!;
+    starter.effects.startedCases = [...(starter.effects.startedCases ?? []), { caseId: id, process: start.process, relation: start.relation }];
+    return {
+      id,
+      process: start.process,
+      step: {
+        seq: 1,
+        type: CREATE_EVENT,
+        from: null,
+        to: start.state,
+        by: starter.by,
+        at: starter.at,
+        data: start.data,
+        effects: { linkedFrom: { caseId: parent.caseId, process: parent.process, relation: start.reverseRelation } },
+      },
+    };
+  });
+  return { steps, started };
+}
+
 /** How many timer events may fire back to back in one decision: a guard against a config loop. */
 const MAX_CHAINED_TIMERS = 16;
 
