@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { compileProcess, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
 import { createCalendar, type CalendarData, type WorkingDayCalendar } from '../engine/dates/index.ts';
 import type { PartnershipDef, ProcessDef } from '../engine/definition.ts';
@@ -9,6 +9,15 @@ import { schemaCheck, type SchemaCheck } from './schema-check.ts';
 import { parseSource, type ConfigProblem, type SourceFile } from './source.ts';
 
 export type LoadResult = { ok: true; catalogue: Catalogue } | { ok: false; problems: ConfigProblem[] };
+
+export interface LoadOptions {
+  /**
+   * Files read from here instead of the disk, by path relative to `root` (`workflows/merton/cspr.yaml`):
+   * how a change someone uploads is checked, compared and run in the configuration it would join,
+   * without writing anything. A path that is not on disk is added.
+   */
+  readonly replace?: ReadonlyMap<string, string>;
+}
 
 const PARTNERSHIP_FILE = 'partnership.yaml';
 const CALENDARS_DIR = 'calendars';
@@ -22,10 +31,14 @@ const FILES_VERSION = 1;
  * reference across files, and compiles the result. Any problem anywhere means no catalogue:
  * the server refuses to start rather than run half a configuration.
  */
-export function loadCatalogue(root: string): LoadResult {
+export function loadCatalogue(root: string, options: LoadOptions = {}): LoadResult {
   const problems: ConfigProblem[] = [];
+  const replace = options.replace ?? new Map<string, string>();
+  const filesIn = (dir: string, suffix: string) => filesOnDiskOrReplaced(root, replace, dir, suffix);
+  const exists = (path: string) => replace.has(relative(root, path)) || existsOnDisk(path);
   const readSource = (path: string): SourceFile | undefined => {
-    const parsed = parseSource(relative(root, path), readFileSync(path, 'utf8'));
+    const file = relative(root, path);
+    const parsed = parseSource(file, replace.get(file) ?? readFileSync(path, 'utf8'));
     if (Array.isArray(parsed)) {
       problems.push(...parsed);
       return undefined;
@@ -93,7 +106,7 @@ export function loadCatalogue(root: string): LoadResult {
       processes.push({ source: processSource, def: processDef });
     }
 
-    const forms = loadForms(join(root, 'forms', id), readSource, compileForm, problems);
+    const forms = loadForms(join(root, 'forms', id), readSource, compileForm, problems, filesIn, exists);
     // A form that failed to load is reported once, not again as "missing" by every event using it.
     const broken = filesIn(join(root, 'forms', id), FORM_SUFFIX).map((p) => basename(p, FORM_SUFFIX)).filter((f) => !forms.has(f));
     const fields = new Map([
@@ -121,6 +134,8 @@ function loadForms(
   readSource: (path: string) => SourceFile | undefined,
   compileForm: ReturnType<typeof createFormCompiler>,
   problems: ConfigProblem[],
+  filesIn: (dir: string, suffix: string) => string[],
+  exists: (path: string) => boolean,
 ): Map<string, CompiledForm> {
   const forms = new Map<string, CompiledForm>();
   for (const path of filesIn(dir, FORM_SUFFIX)) {
@@ -164,7 +179,7 @@ function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
-function exists(path: string): boolean {
+function existsOnDisk(path: string): boolean {
   try {
     statSync(path);
     return true;
@@ -173,16 +188,18 @@ function exists(path: string): boolean {
   }
 }
 
-function filesIn(dir: string, suffix: string): string[] {
-  if (!exists(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith(suffix))
-    .map((e) => join(dir, e.name))
-    .sort();
+function filesOnDiskOrReplaced(root: string, replace: ReadonlyMap<string, string>, dir: string, suffix: string): string[] {
+  const onDisk = existsOnDisk(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isFile() && e.name.endsWith(suffix))
+        .map((e) => join(dir, e.name))
+    : [];
+  const added = [...replace.keys()].map((file) => join(root, file)).filter((path) => dirname(path) === dir && path.endsWith(suffix));
+  return [...new Set([...onDisk, ...added])].sort();
 }
 
 function dirsIn(dir: string): string[] {
-  if (!exists(dir)) return [];
+  if (!existsOnDisk(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => join(dir, e.name))
