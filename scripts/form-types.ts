@@ -23,7 +23,11 @@ function withoutTitles(schema: unknown): unknown {
   );
 }
 
-/** The TypeScript types of every form, one file per partnership: path → contents. */
+/**
+ * The TypeScript types of every form written whole, one file per folder (forms/templates/ and each
+ * partnership's): path → contents. A partnership's `<form>.variant.yaml` is typed by its template's
+ * type; its resolved JSON Schema checks the few fields it adds when data arrives.
+ */
 export async function renderFormTypes(root: string): Promise<Map<string, string>> {
   const formsDir = join(root, 'forms');
   const files = new Map<string, string>();

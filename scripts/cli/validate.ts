@@ -21,9 +21,14 @@ export function validateConfiguration(root: string): number {
     console.error(`\n${result.problems.length} problem(s) found; nothing was started.`);
     return PROBLEMS;
   }
+  const templates = [...(result.catalogue.templates?.keys() ?? [])];
+  if (templates.length > 0) console.log(`templates: ${templates.join(', ')}`);
   for (const [id, partnership] of result.catalogue.partnerships) {
     // Versions are numbered by the server as it stores each changed process, not by the files.
-    const processes = [...partnership.processes.values()].map((p) => p.def.id);
+    const processes = [...partnership.processes.values()].map((p) => {
+      const template = partnership.extended?.get(p.def.id);
+      return template === undefined ? p.def.id : `${p.def.id} (extends ${template})`;
+    });
     console.log(`${id}: ${processes.join(', ')} (${partnership.forms.size} forms)`);
   }
   console.log('Configuration is valid.');

@@ -3,7 +3,7 @@ import { PSEUDO_ROLES } from '../engine/definition.ts';
 import { CREATE_EVENT, routesOf, sourceStates } from '../engine/catalogue.ts';
 import { CALENDAR_CHANGED_EVENT } from '../engine/project.ts';
 import { isTimeZone } from '../engine/dates/index.ts';
-import type { ConfigProblem, PathSegment, SourceFile } from './source.ts';
+import { problemAt, type ConfigProblem, type PathSegment, type SourceFile } from './source.ts';
 
 /** What the cross-checks need to know of a partnership's forms: their ids and top-level fields. */
 export type FormFields = ReadonlyMap<string, ReadonlySet<string>>;
@@ -34,8 +34,7 @@ export function crossCheck(
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const { def, source } = partnership;
-  const report = (src: SourceFile, path: PathSegment[], message: string) =>
-    problems.push({ file: src.file, line: src.lineOf(path), message });
+  const report = (src: SourceFile, path: PathSegment[], message: string) => problems.push(problemAt(src, path, message));
 
   if (!calendars.has(def.calendar)) {
     report(source, ['calendar'], `unknown calendar "${def.calendar}"; calendars: ${[...calendars].join(', ')}`);

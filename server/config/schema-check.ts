@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { pointerToPath, type ConfigProblem, type SourceFile } from './source.ts';
+import { pointerToPath, problemAt, type ConfigProblem, type SourceFile } from './source.ts';
 
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
@@ -13,11 +13,15 @@ export function schemaCheck(schema: Record<string, unknown>): SchemaCheck {
   const validate = ajv.compile(schema);
   return (source) => {
     if (validate(source.value)) return [];
-    return usefulErrors(validate.errors ?? []).map((error) => {
-      const path = pointerToPath(error.instancePath);
-      return { file: source.file, line: source.lineOf(path), message: describe(error) };
-    });
+    return usefulErrors(validate.errors ?? []).map((error) => problemAt(source, pathOf(error), describe(error)));
   };
+}
+
+/** Where an error stands: an unknown key at its own line, not its parent's (which may be the file's first). */
+function pathOf(error: ErrorObject): (string | number)[] {
+  const path = pointerToPath(error.instancePath);
+  const unknown = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty?: string }).additionalProperty : undefined;
+  return unknown === undefined ? path : [...path, unknown];
 }
 
 /**

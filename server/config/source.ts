@@ -9,12 +9,30 @@ export interface ConfigProblem {
 
 export type PathSegment = string | number;
 
+/** Where a part of the configuration was written. */
+export interface Location {
+  file: string;
+  line: number;
+}
+
 /** A parsed config file that can say on which line any part of it stands. */
 export interface SourceFile {
   file: string;
   value: unknown;
   /** The line of the deepest node along `path` that exists (1 when nothing does). */
   lineOf(path: readonly PathSegment[]): number;
+  /**
+   * The file and line that wrote the part at `path`. For a file read as it is, that file; for a
+   * partnership's variant resolved with its template, the template's line for what the template
+   * says and the variant's for what the variant changes (see variants.ts).
+   */
+  where(path: readonly PathSegment[]): Location;
+}
+
+/** A problem at `path` of `source`, in the file that wrote it; one found in a template names the file that used it. */
+export function problemAt(source: SourceFile, path: readonly PathSegment[], message: string): ConfigProblem {
+  const { file, line } = source.where(path);
+  return { file, line, message: file === source.file ? message : `${message} (as ${source.file} uses it)` };
 }
 
 export function formatProblem(problem: ConfigProblem): string {
@@ -39,7 +57,8 @@ export function parseSource(file: string, text: string): SourceFile | ConfigProb
       message: `${fileKind(file)} syntax error: ${firstLine(error.message)}`,
     }));
   }
-  return { file, value: doc.toJS(), lineOf: (path) => lineOfPath(doc, lineCounter, path) };
+  const lineOf = (path: readonly PathSegment[]) => lineOfPath(doc, lineCounter, path);
+  return { file, value: doc.toJS(), lineOf, where: (path) => ({ file, line: lineOf(path) }) };
 }
 
 function lineOfPath(doc: Document, lineCounter: LineCounter, path: readonly PathSegment[]): number {

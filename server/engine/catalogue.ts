@@ -26,6 +26,14 @@ export interface CompiledPartnership {
    * version of each process stands for every number: see `processVersion`.
    */
   readonly versions?: ReadonlyMap<string, ReadonlyMap<number, ProcessVersion>>;
+  /** Process id → the template its file extends, for the processes written as a difference from one. */
+  readonly extended?: ReadonlyMap<string, string>;
+}
+
+/** A process template on its own, with the template forms it uses: what a partnership's variant differs from. */
+export interface CompiledTemplate {
+  readonly process: CompiledProcess;
+  readonly forms: ReadonlyMap<string, CompiledForm>;
 }
 
 /** One immutable version of a process: its definition and the forms it uses, as stored. */
@@ -43,6 +51,8 @@ export interface ProcessVersion {
 
 export interface Catalogue {
   readonly partnerships: ReadonlyMap<string, CompiledPartnership>;
+  /** The process templates of the files, by id (see server/config/templates.ts). */
+  readonly templates?: ReadonlyMap<string, CompiledTemplate>;
 }
 
 /**
@@ -216,7 +226,7 @@ export function withVersions(catalogue: Catalogue, stored: readonly StoredVersio
     }
     partnerships.set(id, partnership);
   }
-  return { partnerships };
+  return { ...catalogue, partnerships };
 }
 
 /**

@@ -210,7 +210,8 @@ describe('npx workflows', { timeout: 180_000 }, () => {
     // Version 1: the shipped files. Version 2: a copy whose National Panel deadline is ten working days.
     await (await startServer({ port: 0, host: '127.0.0.1', databaseUrl, demo: true, root: ROOT })).close();
     const root = copyConfig();
-    edit(join(root, 'workflows/merton/cspr.yaml'), (t) => t.replace('due: { workingDaysAfter: [{ field: awareOn }, 5] }\n    satisfiedBy: panelNotifiedOn', 'due: { workingDaysAfter: [{ field: awareOn }, 10] }\n    satisfiedBy: panelNotifiedOn'));
+    // Merton's file is a difference from the statutory template: it says its own deadline.
+    edit(join(root, 'workflows/merton/cspr.yaml'), (t) => t.replace('\ndeadlines:\n', '\ndeadlines:\n  notify-national-panel:\n    due: { workingDaysAfter: [{ field: awareOn }, 10] }\n'));
     await (await startServer({ port: 0, host: '127.0.0.1', databaseUrl, demo: true, root })).close();
 
     const env = { DATABASE_URL: databaseUrl };

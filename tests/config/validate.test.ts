@@ -109,8 +109,9 @@ describe('npm run validate', () => {
 });
 
 describe('correction events', () => {
-  const CSPR = 'workflows/merton/cspr.yaml';
-  const FORM = 'forms/merton/cspr-correct-dates.schema.json';
+  // The statutory process and its correction form are written once, in the templates every partnership extends.
+  const CSPR = 'workflows/templates/cspr.yaml';
+  const FORM = 'forms/templates/cspr-correct-dates.schema.json';
 
   test('a correction that moves the case, is misnamed, or corrects a field its form lacks is reported at its line', async () => {
     const root = copyConfig();
