@@ -2,7 +2,7 @@
  * The composition root: configuration, clock, calendar, store, engine and HTTP wired together.
  * `npm start` runs this file; tests call `startServer` to get a real server on a free port.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,6 +12,7 @@ import { hashPassword } from './auth/passwords.ts';
 import { COMMONEST_LONG_PASSWORDS } from './auth/password-policy.ts';
 import { SessionStore, DEFAULT_SESSION_POLICY, type SessionPolicy } from './auth/sessions.ts';
 import { DEMO_PASSWORD, demoUsers, readUsersFile, userDirectory, usersWithPassword, type UserRecord } from './auth/users.ts';
+import { ConfigurationService } from './cases/configuration.ts';
 import { CaseService } from './cases/service.ts';
 import { fixedClock, systemClock } from './clock.ts';
 import { formatProblem, loadCatalogue } from './config/index.ts';
@@ -132,12 +133,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Each process as the files now say is stored as an immutable version when it differs from its newest.
   let versions;
   try {
-    versions = await storeProcessVersions(db, catalogue);
+    // Each file's own text is kept with its version, to be downloaded (it is there: it was just loaded).
+    const sourceOf = (partnership: string, process: string) => readFileSync(join(root, 'workflows', partnership, `${process}.yaml`), 'utf8');
+    versions = await storeProcessVersions(db, catalogue, { sourceOf });
   } catch (error) {
     await db.close();
     throw new StartupError(`The stored process versions cannot be used: ${(error as Error).message}`);
   }
   if (versions.added.length > 0) log(`stored new process versions: ${versions.added.map((v) => `${v.partnership}/${v.process} version ${v.version}`).join(', ')}`);
+  for (const v of versions.added.filter((a) => a.replacesPublished !== undefined)) {
+    log(`notice: ${v.partnership}/${v.process}: the files' change is version ${v.version}, newer than version ${v.replacesPublished!.version} that ${v.replacesPublished!.by} published through the app; check that the files include what was published`);
+  }
+  for (const b of versions.behind) {
+    log(`notice: workflows/${b.partnership}/${b.process}.yaml is behind: it holds version ${b.files}, and version ${b.newest} published by ${b.publishedBy} through the app stays the newest. Download the published file (Configuration, ${b.process}) and put it in the repository`);
+  }
   const clock = options.now !== undefined ? fixedClock(options.now, defaultTimeZone(catalogue)) : systemClock;
   let mailer;
   try {
@@ -154,7 +163,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Timers that came due while the server was down fire before the first request is answered.
   const fired = await service.fireDueTimers();
   if (fired > 0) log(`fired ${fired} timer event(s) that came due while the server was down`);
-  const checkReminders = () => notifier.checkReminders(db, versions.catalogue);
+  // The service's catalogue: it gains every version published while the server runs.
+  const checkReminders = () => notifier.checkReminders(db, service.catalogue);
   await checkReminders();
 
   // Sessions that are over go at start-up (among them those of users whose roles or password the
@@ -164,8 +174,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const ended = await purgeSessions();
   if (ended > 0) log(`ended ${ended} session(s) that had expired or whose user has changed`);
 
+  const configuration = new ConfigurationService({ db, service, clock, root, files: catalogue });
   const app = createApp({
     service,
+    configuration,
     db,
     clock,
     sessions,

@@ -6,6 +6,8 @@ import { PageHeading } from './components/PageHeading.tsx';
 import { CasePage } from './pages/CasePage.tsx';
 import { CasesPage } from './pages/CasesPage.tsx';
 import { ChooseProcessPage } from './pages/ChooseProcessPage.tsx';
+import { ConfigurationPage } from './pages/ConfigurationPage.tsx';
+import { ConfiguredProcessPage } from './pages/ConfiguredProcessPage.tsx';
 import { EscalationLogPage } from './pages/EscalationLogPage.tsx';
 import { EventPage } from './pages/EventPage.tsx';
 import { NotificationsPage } from './pages/NotificationsPage.tsx';
@@ -14,6 +16,7 @@ import { ProcessesPage } from './pages/ProcessesPage.tsx';
 import { ReportsPage } from './pages/ReportsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { StartCasePage } from './pages/StartCasePage.tsx';
+import { UploadProcessPage } from './pages/UploadProcessPage.tsx';
 import { PartnershipProvider, usePartnershipLoader } from './partnership.tsx';
 import { matchPath, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
@@ -33,6 +36,9 @@ const ROUTES: Route[] = [
   ['/notifications', () => <NotificationsPage />],
   ['/processes', () => <ProcessesPage />],
   ['/processes/:process', ({ process }) => <ProcessGraphPage key={process} process={process as ProcessId} />],
+  ['/configuration', () => <ConfigurationPage />],
+  ['/configuration/:process', ({ process }) => <ConfiguredProcessPage key={process} process={process as ProcessId} />],
+  ['/configuration/:process/upload', ({ process }) => <UploadProcessPage key={process} process={process as ProcessId} />],
 ];
 
 function NotFoundPage() {
@@ -56,7 +62,12 @@ function CurrentPage() {
 function SignedIn({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const partnership = usePartnershipLoader(user.username);
   return (
-    <Layout partnershipName={partnership.status === 'ready' ? partnership.data?.name : undefined} user={user} onSignOut={onSignOut}>
+    <Layout
+      partnershipName={partnership.status === 'ready' ? partnership.data?.name : undefined}
+      mayConfigure={partnership.status === 'ready' && partnership.data?.mayConfigure === true}
+      user={user}
+      onSignOut={onSignOut}
+    >
       <Loaded resource={partnership} page>
         {(mine) =>
           mine ? (

@@ -15,6 +15,7 @@ import type {
   Session,
   SummaryReport,
 } from './apiTypes.ts';
+import type { CheckResult, ConfiguredProcess, Difference, Published, ScenarioOutcome } from './configurationTypes.ts';
 
 /** The error codes of the API contract, plus `network` for a request that got no answer at all. */
 export const ERROR_CODES = {
@@ -26,6 +27,7 @@ export const ERROR_CODES = {
   eventNotAllowed: 'event_not_allowed',
   validationFailed: 'validation_failed',
   guardRejected: 'guard_rejected',
+  processInvalid: 'process_invalid',
   network: 'network',
 } as const;
 
@@ -39,6 +41,19 @@ export interface FieldIssue {
 export interface GuardIssue {
   guard: string;
   message: string;
+  /** JSON Pointers of the answers the failed rule reads, the one to change first (absent from an older server). */
+  paths?: string[];
+  /** The dates a failed date rule worked out. */
+  dates?: DateLimit[];
+}
+
+/** A date a rule worked out, and how the answer at `path` must stand to it. */
+export interface DateLimit {
+  path: string;
+  must: 'before' | 'onOrBefore' | 'after' | 'onOrAfter';
+  date: string;
+  /** The answers it was worked out from. */
+  from: { path: string; date: string }[];
 }
 
 /** Every failed request rejects with this: the server's `{error: {code, message, details}}`, kept as data. */
@@ -138,8 +153,8 @@ export const api = {
   partnerships: () => request<PartnershipSummary[]>('GET', '/api/partnerships'),
   process: (p: PartnershipId, proc: ProcessId) =>
     request<ProcessDefinition>('GET', `/api/partnerships/${enc(p)}/processes/${enc(proc)}`),
-  graph: (p: PartnershipId, proc: ProcessId) =>
-    request<ProcessGraph>('GET', `/api/partnerships/${enc(p)}/processes/${enc(proc)}/graph`),
+  graph: (p: PartnershipId, proc: ProcessId, version?: number) =>
+    request<ProcessGraph>('GET', `/api/partnerships/${enc(p)}/processes/${enc(proc)}/graph${query({ version })}`),
   form: (p: PartnershipId, form: FormId) =>
     request<FormDefinition>('GET', `/api/partnerships/${enc(p)}/forms/${enc(form)}`),
 
@@ -149,6 +164,11 @@ export const api = {
     request<CaseRecord>('POST', `/api/partnerships/${enc(p)}/processes/${enc(proc)}/cases`, { data }),
   sendEvent: (id: CaseId, type: string, data: unknown, expectedVersion: number) =>
     request<CaseRecord>('POST', `/api/cases/${enc(id)}/events`, { type, data, expectedVersion }),
+  /** Dry runs: refused as the real request would be, `{ok: true}` otherwise, storing nothing. */
+  checkStart: (p: PartnershipId, proc: ProcessId, data: unknown) =>
+    request<{ ok: true }>('POST', `/api/partnerships/${enc(p)}/processes/${enc(proc)}/cases/check`, { data }),
+  checkEvent: (id: CaseId, type: string, data: unknown, expectedVersion: number) =>
+    request<{ ok: true }>('POST', `/api/cases/${enc(id)}/events/check`, { type, data, expectedVersion }),
 
   escalationLog: (p: PartnershipId, from: string, to: string) =>
     request<EscalationLogRow[]>('GET', escalationLogUrl(p, from, to)),
@@ -158,4 +178,24 @@ export const api = {
   notifications: () => request<NotificationList>('GET', '/api/notifications'),
   markNotificationRead: (id: number) => request<{ unread: number }>('POST', `/api/notifications/${id}/read`),
   markAllNotificationsRead: () => request<{ unread: number }>('POST', '/api/notifications/read'),
+
+  configuredProcesses: (p: PartnershipId) => request<ConfiguredProcess[]>('GET', `${configurationUrl(p)}/processes`),
+  scenarios: (p: PartnershipId) => request<ScenarioOutcome[]>('GET', `${configurationUrl(p)}/scenarios`),
+  difference: (p: PartnershipId, proc: ProcessId, from: number, to: number) =>
+    request<Difference>('GET', `${configurationUrl(p, proc)}/difference${query({ from, to })}`),
+  templateDifference: (p: PartnershipId, proc: ProcessId, version: number) =>
+    request<Difference>('GET', `${configurationUrl(p, proc)}/versions/${version}/template-difference`),
+  checkProcess: (p: PartnershipId, proc: ProcessId, content: string) => request<CheckResult>('POST', `${configurationUrl(p, proc)}/check`, { content }),
+  publishProcess: (p: PartnershipId, proc: ProcessId, content: string, basedOn: number) =>
+    request<Published>('POST', `${configurationUrl(p, proc)}/publish`, { content, basedOn }),
 };
+
+/** The business unit's configuration routes: the partnership's, or one process's. */
+function configurationUrl(p: PartnershipId, proc?: ProcessId): string {
+  return `/api/partnerships/${enc(p)}/configuration${proc === undefined ? '' : `/processes/${enc(proc)}`}`;
+}
+
+/** A version's process file, downloaded as an attachment. */
+export function processFileUrl(p: PartnershipId, proc: ProcessId, version: number): string {
+  return `${configurationUrl(p, proc)}/versions/${version}/file`;
+}

@@ -24,6 +24,8 @@ export interface PartnershipSummary {
   id: PartnershipId;
   name: string;
   processes: { id: ProcessId; title: string; version: number }[];
+  /** The business unit's: the configuration pages are theirs. */
+  mayConfigure: boolean;
 }
 
 export interface StateDefinition {
@@ -61,7 +63,15 @@ export interface ProcessGraph {
 export interface FormUi {
   order?: string[];
   widgets?: Record<string, 'textarea' | 'radios' | 'checkboxes' | 'date'>;
+  /** Questions asked only when an earlier answer says so: question → the answer that reveals it. */
+  reveal?: Record<string, RevealWhen>;
 }
+
+/**
+ * `field` is the revealing answer's path (dotted into groups); it reveals the question when it
+ * `equals` the value (for checkboxes: when that box is ticked), or, with `answered`, when it has any answer.
+ */
+export type RevealWhen = { field: string; equals: string | number | boolean } | { field: string; answered: true };
 
 export interface FormDefinition {
   id: FormId;
@@ -84,6 +94,8 @@ export interface JsonSchema {
   oneOf?: JsonSchema[];
   anyOf?: JsonSchema[];
   allOf?: JsonSchema[];
+  if?: JsonSchema;
+  then?: JsonSchema;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   items?: JsonSchema;
@@ -151,6 +163,8 @@ export interface AvailableEvent {
   type: string;
   label: string;
   form: FormId | null;
+  /** Said before the event is sent: it closes the case with tasks open, or the process warns of what the case says. */
+  warnings?: string[];
 }
 
 export interface Deadline {

@@ -36,6 +36,22 @@ learningDisseminated?: string
 }
 
 /**
+ * Only for an incident that is not notifiable to the National Panel.
+ */
+export interface CsprClosedWithoutReviewForm {
+closedBecause: (("looked-after-death-without-abuse-or-neglect" | "local-review-declined") & string)
+/**
+ * For example, 27 3 2026
+ */
+decidedOn: string
+rationale: string
+/**
+ * Leave blank if they have not been told yet: a task is created. For example, 27 3 2026
+ */
+familyInformedOn?: string
+}
+
+/**
  * The safeguarding partners commission and supervise reviewers for local reviews. As soon as they have decided a local review will be carried out, they inform the National Panel, Ofsted and the DfE, including the name of the reviewer.
  */
 export interface CsprCommissioningForm {
@@ -83,7 +99,7 @@ familyInformedOfReviewOn?: string
  * Record a notification, letter or conversation that the guidance expects. It completes the matching task.
  */
 export interface CsprCommunicationForm {
-communication: (("other-areas-notified" | "family-told-decision" | "reviewer-name-published" | "family-invited-to-contribute" | "exception-discussed-with-panel") & string)
+communication: (("other-areas-notified" | "family-told-decision" | "reviewer-name-published" | "family-invited-to-contribute" | "report-sent-to-secretary-of-state") & string)
 /**
  * For example, 27 3 2020
  */
@@ -122,6 +138,10 @@ secretaryOfStateAndOfstedNotifiedOn?: string
  * Leave blank to keep it as recorded. For example, 27 3 2020
  */
 completedOn?: string
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2020
+ */
+panelInformedOn?: string
 /**
  * Leave blank to keep it as recorded. For example, 27 3 2020
  */
@@ -251,6 +271,12 @@ panelDecision: (("national-review" | "local-review") & string)
  * For example, 27 3 2020
  */
 respondedOn?: string
+localDecision?: (("local-review" | "no-review") & string)
+rationale?: string
+/**
+ * Leave blank if they have not been told yet: a task is created. For example, 27 3 2020
+ */
+familyToldOfNoReviewOn?: string
 }
 
 /**
@@ -292,6 +318,10 @@ export interface CsprPublicationForm {
  * At least 7 working days before publication. For example, 27 3 2020
  */
 sentToPanelAndOfstedOn: string
+/**
+ * Working Together 2018 asks for a copy before publication, as for the National Panel and Ofsted. Leave blank if it has not been sent yet: a task is created. For example, 27 3 2026
+ */
+sentToSecretaryOfStateOn?: string
 /**
  * For example, 27 3 2020
  */
@@ -336,6 +366,10 @@ reason: string
  * At least 7 working days before publication. For example, 27 3 2020
  */
 sentToPanelAndOfstedOn: string
+/**
+ * Working Together 2018 asks for a copy before publication, as for the National Panel and Ofsted. Leave blank if it has not been sent yet: a task is created. For example, 27 3 2026
+ */
+sentToSecretaryOfStateOn?: string
 /**
  * For example, 27 3 2020
  */
@@ -465,6 +499,10 @@ title: string
  */
 decisionDate: string
 reviewer?: string
+/**
+ * Leave blank if it is not published yet. For example, 27 3 2020
+ */
+publishedOn?: string
 }
 
 /**
@@ -499,4 +537,97 @@ handedToNationalPanelOn?: string
  * Leave blank to keep it as recorded. For example, 27 3 2020
  */
 handedToDfeOn?: string
+}
+
+export interface YearlyReportCopiesForm {
+/**
+ * @minItems 1
+ */
+sentTo: [(("child-safeguarding-practice-review-panel" | "what-works-centre") & string & ("child-safeguarding-practice-review-panel" | "what-works-centre") & string), ...((("child-safeguarding-practice-review-panel" | "what-works-centre") & string & ("child-safeguarding-practice-review-panel" | "what-works-centre") & string))[]]
+/**
+ * Within seven days of publication. For example, 27 3 2026
+ */
+copiesSentOn: string
+/**
+ * Other boards and partnerships sent a copy.
+ */
+otherRecipients?: string
+}
+
+export interface YearlyReportCorrectDatesForm {
+/**
+ * For example, 27 3 2026
+ */
+publishedOn?: string
+/**
+ * For example, 27 3 2026
+ */
+copiesSentOn?: string
+/**
+ * The reason stays in the history with the old and new dates.
+ */
+reason: string
+}
+
+export interface YearlyReportDraftForm {
+/**
+ * For example, 27 3 2026
+ */
+draftedOn: string
+/**
+ * The priorities and progress against them, decisions and actions after reviews, feedback from children and families, training, and any changes to the arrangements.
+ */
+summary?: string
+}
+
+export interface YearlyReportPublicationForm {
+/**
+ * For example, 27 3 2026
+ */
+publishedOn: string
+/**
+ * The address of the page on the partnership's website.
+ */
+publishedAt?: string
+}
+
+export interface YearlyReportScrutinyForm {
+/**
+ * For example, 27 3 2026
+ */
+scrutinisedOn: string
+scrutinyOutcome: (("verified" | "changes-requested") & string)
+/**
+ * What the scrutiny found, and any changes asked for.
+ */
+findings: string
+}
+
+export interface YearlyReportSignOffForm {
+/**
+ * For example, 27 3 2026
+ */
+signedOffOn: string
+/**
+ * For example, the meeting that approved it.
+ */
+signedOffAt?: string
+}
+
+/**
+ * Safeguarding partners publish a report at least once in every 12-month period.
+ */
+export interface YearlyReportStartForm {
+/**
+ * For example, Annual report 2025 to 2026
+ */
+title: string
+/**
+ * For example, 1 4 2025
+ */
+periodStart: string
+/**
+ * For example, 31 3 2026
+ */
+periodEnd: string
 }

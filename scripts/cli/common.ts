@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatProblem, loadCatalogue } from '../../server/config/index.ts';
 import { processVersion, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../../server/engine/catalogue.ts';
+import { TEMPLATES_DIR } from '../../server/config/variants.ts';
 
 /** Exit codes: all is well, problems found, the command was not used as its help says. */
 export const OK = 0;
@@ -84,6 +85,7 @@ export class NotFound extends Error {}
  */
 export async function resolveProcess(catalogue: Catalogue, ref: ProcessRef): Promise<ResolvedProcess> {
   const name = `${ref.partnership}/${ref.process}${ref.version === undefined ? '' : `@${ref.version}`}`;
+  if (ref.partnership === TEMPLATES_DIR && ref.version === undefined) return templateProcess(catalogue, ref, name);
   const files = catalogue.partnerships.get(ref.partnership);
   if (files === undefined) throw new NotFound(`there is no partnership "${ref.partnership}" (there are: ${[...catalogue.partnerships.keys()].join(', ')})`);
   if (ref.version === undefined) {
@@ -113,6 +115,18 @@ export async function resolveProcess(catalogue: Catalogue, ref: ProcessRef): Pro
   } finally {
     await db.close();
   }
+}
+
+/**
+ * `templates/ID`: a template on its own, with the template forms it uses, to compare a partnership's
+ * process with what it varies. A template has no partnership: its forms stand in for one's, and its roles
+ * are named by their ids.
+ */
+function templateProcess(catalogue: Catalogue, ref: ProcessRef, name: string): ResolvedProcess {
+  const template = catalogue.templates?.get(ref.process);
+  if (template === undefined) throw new NotFound(`there is no template "${ref.process}" (there are: ${[...(catalogue.templates?.keys() ?? [])].join(', ') || 'none'})`);
+  const any = [...catalogue.partnerships.values()][0]!;
+  return { ref, name, partnership: { ...any, def: { ...any.def, roles: [] }, forms: template.forms }, process: template.process };
 }
 
 export const configRoot = (option: string | undefined) => resolve(option ?? '.');

@@ -21,6 +21,10 @@ const COMMANDS: Record<string, { summary: string; load(): Promise<Command> }> = 
     summary: 'say how two processes (or two versions of one) differ',
     load: async () => import('./diff.ts').then((m) => ({ help: m.diffHelp(), run: m.diffCommand })),
   },
+  migrate: {
+    summary: 'move the running cases of a process to a newer version, as a migration file says',
+    load: async () => import('./migrate.ts').then((m) => ({ help: m.migrateHelp(), run: m.migrateCommand })),
+  },
 };
 
 export const mainHelp = `Usage: workflows <command> [options]

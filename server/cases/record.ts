@@ -1,6 +1,6 @@
-import type { CompiledProcess } from '../engine/catalogue.ts';
+import type { CompiledPartnership, CompiledProcess } from '../engine/catalogue.ts';
 import { CREATE_EVENT } from '../engine/catalogue.ts';
-import { isCorrection, transitionOf, type FieldChange, type HistoryStep } from '../engine/project.ts';
+import { isCorrection, stepsUnder, transitionOf, type FieldChange, type HistoryStep } from '../engine/project.ts';
 
 export interface RecordEntry {
   seq: number;
@@ -24,12 +24,14 @@ export interface RecordGroup {
 /**
  * The case's answers grouped under the step that gave them, in the order each step was first
  * taken: the same field name in two steps is two answers, each under its own step, and a step
- * taken again adds an entry rather than replacing one.
+ * taken again adds an entry rather than replacing one. A migrated case's steps are each read under
+ * the version they were taken under.
  */
-export function recordOf(process: CompiledProcess, history: readonly HistoryStep[]): RecordGroup[] {
+export function recordOf(partnership: CompiledPartnership, current: CompiledProcess, history: readonly HistoryStep[]): RecordGroup[] {
   // One group per configured transition: ESCALATE from two stages is two steps with two labels.
   const groups = new Map<object, RecordGroup>();
-  for (const step of history) {
+  for (const { step, under } of stepsUnder(partnership, current, history)) {
+    const { process } = under;
     const transition = transitionOf(process, step);
     if (transition === undefined || transition.form === undefined || transition.form === null) continue;
     let group = groups.get(transition);

@@ -1,6 +1,6 @@
 import { allProcessVersions, processVersion, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
 import { PSEUDO_ROLES } from '../engine/definition.ts';
-import { CALENDAR_CHANGED_EVENT } from '../engine/project.ts';
+import { CALENDAR_CHANGED_EVENT, VERSION_MIGRATED_EVENT } from '../engine/project.ts';
 import { addCalendarDays, dateInZone, isIsoDate } from '../engine/dates/index.ts';
 import type { IsoDate } from '../engine/definition.ts';
 import { readPath } from '../engine/expressions.ts';
@@ -90,6 +90,7 @@ export function ukDateTime(at: string, timeZone: string): string {
 function stepLabel(process: CompiledProcess, row: HistoryRow): string {
   if (row.from === null) return process.def.start.label ?? 'Raised';
   if (row.type === CALENDAR_CHANGED_EVENT && row.by === PSEUDO_ROLES.system) return 'Deadlines moved by a change to the bank holidays';
+  if (row.type === VERSION_MIGRATED_EVENT && row.by === PSEUDO_ROLES.system) return `Moved to version ${String(row.data.toVersion)} of the process`;
   return process.events.get(row.from)?.get(row.type)?.label ?? row.type;
 }
 

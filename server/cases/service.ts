@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { processVersion, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
 import { NotFoundError, VersionConflictError } from '../engine/errors.ts';
-import { project, type HistoryStep, type Projection } from '../engine/project.ts';
+import { environment, project, type HistoryStep, type Projection } from '../engine/project.ts';
 import { decideCalendarChange, decideCreate, decideEvent, decideTimer, nameStartedCases, type Actor, type Decision } from '../engine/step.ts';
 import { availableEvents, deadlineView } from '../engine/view.ts';
 import { nextDeadline, taskViews, waitingFor } from '../engine/waiting.ts';
@@ -27,6 +27,9 @@ export interface EventRequest {
   expectedVersion: number;
 }
 
+/** An event to check without sending it: the version is optional, as a page may not know it. */
+export type EventCheck = Omit<EventRequest, 'expectedVersion'> & { expectedVersion?: number };
+
 /**
  * The application's use cases: it reads a case from its history, asks the pure engine what an
  * event decides, and commits the new history entries with the case they make (row, deadlines,
@@ -35,10 +38,24 @@ export interface EventRequest {
 export class CaseService {
   constructor(
     private readonly db: Database,
-    readonly catalogue: Catalogue,
+    private current: Catalogue,
     private readonly clock: Clock,
     private readonly onCommit?: CommitHook,
   ) {}
+
+  /** Every stored version of every process; the newest of each is what new cases start on. */
+  get catalogue(): Catalogue {
+    return this.current;
+  }
+
+  /**
+   * A version published while the server runs (server/cases/configuration.ts): new cases start on it
+   * from the next request, without a restart. A running case keeps its own version, which the new
+   * catalogue still holds, and a request already under way finishes on the catalogue it began with.
+   */
+  useCatalogue(catalogue: Catalogue): void {
+    this.current = catalogue;
+  }
 
   partnership(user: User, partnershipId: string): CompiledPartnership {
     const partnership = this.catalogue.partnerships.get(partnershipId);
@@ -74,26 +91,46 @@ export class CaseService {
     return this.get(user, id);
   }
 
+  /**
+   * A dry run of `create`: the same decision, refused the same way, committed nowhere, so the page
+   * asking the questions can say what the rules make of the answers before they are checked.
+   */
+  checkCreate(user: User, partnershipId: string, processId: string, data: Record<string, unknown>): void {
+    const { partnership, process } = this.process(user, partnershipId, processId);
+    decideCreate(partnership, process, { data, actor: user, at: this.clock.now() });
+  }
+
   async sendEvent(user: User, caseId: string, request: EventRequest) {
     await this.db.transaction(async (tx) => {
-      const row = await findCase(tx, caseId);
-      if (row === undefined || row.partnership !== user.partnership) throw new NotFoundError(`No case "${caseId}" for you`);
-      const { partnership, process } = this.resolve(row);
-      const history = await loadHistory(tx, caseId);
-      const current = project(partnership, process, history)!;
-      if (!mayRead(process, user, { createdBy: current.createdBy, state: current.state, participants: history.map((h) => h.by) })) {
-        throw new NotFoundError(`No case "${caseId}" for you`);
-      }
-      if (row.version !== request.expectedVersion) {
-        throw new VersionConflictError(
-          `The case has changed since you loaded it (it is now at version ${row.version}); reload it and try again`,
-          { currentVersion: row.version },
-        );
-      }
-      const decision = decideEvent(partnership, process, current, { ...request, actor: user, at: this.clock.now() });
+      const { row, partnership, process, history, decision } = await this.decideOn(tx, user, caseId, request);
       await this.commitDecision(tx, partnership, process, caseId, history, decision, row.version);
     });
     return this.get(user, caseId);
+  }
+
+  /** A dry run of `sendEvent` on the read-only connection: `expectedVersion` is checked only when given. */
+  async checkEvent(user: User, caseId: string, request: EventCheck): Promise<void> {
+    await this.decideOn(this.db.reader, user, caseId, request);
+  }
+
+  /** Reads the case, refuses in the API's order (need to know, version, then the engine's), and decides. */
+  private async decideOn(conn: Connection, user: User, caseId: string, request: EventCheck) {
+    const row = await findCase(conn, caseId);
+    if (row === undefined || row.partnership !== user.partnership) throw new NotFoundError(`No case "${caseId}" for you`);
+    const { partnership, process } = this.resolve(row);
+    const history = await loadHistory(conn, caseId);
+    const current = project(partnership, process, history)!;
+    if (!mayRead(process, user, { createdBy: current.createdBy, state: current.state, participants: history.map((h) => h.by) })) {
+      throw new NotFoundError(`No case "${caseId}" for you`);
+    }
+    if (request.expectedVersion !== undefined && row.version !== request.expectedVersion) {
+      throw new VersionConflictError(
+        `The case has changed since you loaded it (it is now at version ${row.version}); reload it and try again`,
+        { currentVersion: row.version },
+      );
+    }
+    const decision = decideEvent(partnership, process, current, { type: request.type, data: request.data, actor: user, at: this.clock.now() });
+    return { row, partnership, process, history, decision };
   }
 
   async get(user: User, caseId: string) {
@@ -132,8 +169,11 @@ export class CaseService {
       nextDeadline: nextDeadline(stored.deadlines, today, stored.final),
       tasks: taskViews(partnership.def, process, stored.tasks),
       links: stored.links,
-      available: availableEvents(process, stored.state, user, stored.createdBy),
-      steps: recordOf(process, stored.history),
+      available: availableEvents(process, stored.state, user, stored.createdBy, {
+        tasks: taskViews(partnership.def, process, stored.tasks),
+        env: environment(partnership, process, stored.data, stored.deadlines, today),
+      }),
+      steps: recordOf(partnership, process, stored.history),
       history: stored.history.map(({ effects, ...entry }) => (effects.changes === undefined ? entry : { ...entry, changes: effects.changes })),
     };
   }

@@ -49,9 +49,8 @@ export function crossCheck(
   reportDuplicates(def.statutoryPartners.map((p) => p.id), 'statutory partner', (i, m) => report(source, ['statutoryPartners', i, 'id'], m));
 
   for (const process of partnership.processes) {
-    const check = new ProcessChecker(partnership, process, (path, message) => report(process.source, path, message));
     try {
-      check.all();
+      new ProcessChecker(partnership, process, (path, message) => report(process.source, path, message)).all();
     } catch (error) {
       // A file that breaks its schema may break the checks' assumptions too; its schema problems are reported already.
       if (!malformed.has(process.source.file)) throw error;
@@ -74,6 +73,11 @@ function isDateField(schema: Record<string, unknown>, field: string): boolean {
   };
   const property = resolve((schema.properties as Record<string, unknown> | undefined)?.[field]);
   return property !== undefined && property.format === 'date' && (property.type === undefined || property.type === 'string');
+}
+
+/** An event that completes what is still owed on a closed case (a letter, feedback): it never moves the case. */
+function isFollowUp(event: EventDef): boolean {
+  return event.to === undefined && event.routes === undefined && (event.effects ?? []).length > 0 && event.effects!.every((e) => 'completeTask' in e);
 }
 
 /** Step types the engine writes itself: a configured event of the same name would be read as one of them. */
@@ -110,8 +114,11 @@ class ProcessChecker {
       if (event.from !== '*') {
         event.from.forEach((state, i) => {
           if (!this.stateExists(state, [...path, 'from', i])) return;
-          if (def.states[state]!.final && event.corrects === undefined) {
-            this.report([...path, 'from', i], `"${event.type}" leaves "${state}", which is final; final states have no events but corrections`);
+          if (def.states[state]!.final && event.corrects === undefined && !isFollowUp(event)) {
+            this.report(
+              [...path, 'from', i],
+              `"${event.type}" leaves "${state}", which is final; a final state has only corrections and follow-ups, events with no \`to\` whose effects only complete tasks`,
+            );
           }
         });
       }
@@ -258,6 +265,7 @@ class ProcessChecker {
       if (route.when !== undefined) this.condition(route.when, [...path, 'routes', i, 'when']);
     });
     t.guards?.forEach((guard, i) => this.condition(guard.check, [...path, 'guards', i, 'check']));
+    if ('warnings' in t) (t as EventDef).warnings?.forEach((warning, i) => this.condition(warning.when, [...path, 'warnings', i, 'when']));
     t.effects?.forEach((effect, i) => this.effect(effect, [...path, 'effects', i]));
   }
 

@@ -4,6 +4,7 @@ import { compileProcess, formsOf, type Catalogue, type CompiledPartnership, type
 import { createCalendar, type CalendarData, type WorkingDayCalendar } from '../engine/dates/index.ts';
 import type { PartnershipDef, ProcessDef } from '../engine/definition.ts';
 import { createFormCompiler, type CompiledForm } from '../engine/forms.ts';
+import { uiHintProblems } from '../engine/ui-hints.ts';
 import { crossCheck, type PartnershipSource, type ProcessSource } from './cross-check.ts';
 import { ConfigFiles } from './files.ts';
 import { schemaCheck } from './schema-check.ts';
@@ -101,6 +102,7 @@ export function loadCatalogue(root: string, options: LoadOptions = {}): LoadResu
         if (problem !== undefined) problem.message = 'remove "version": the server numbers versions itself, storing each changed process as the next version when it starts';
       }
       const processDef = processSource.value as ProcessDef;
+      if (processDef === null || typeof processDef !== 'object' || Array.isArray(processDef)) continue; // said by the format check
       if (`${processDef.id}.yaml` !== basename(path)) {
         problems.push({ ...processSource.where(['id']), message: `id "${processDef.id}" must match the file name (${basename(path)}); a variant takes its template's id unless it says \`id:\`` });
       }
@@ -209,8 +211,17 @@ class FormLoader {
       this.problems.push({ ...source.where(external[0]!.path), message: `"$ref": "${external[0]!.ref}" must point inside the form ("#/..."): forms are served self-contained` });
       return undefined;
     }
+    const hints = (ui?.value as Record<string, unknown> | undefined) ?? null;
+    const hintProblems = uiHintProblems({ id, schema, ui: hints });
+    if (hintProblems.length > 0) {
+      const file = ui?.file ?? source.file;
+      // Each message starts with the hint it is about (`order …`, `reveal.<question> …`): its line is that key's.
+      const at = (message: string) => message.split(/[\s:]/, 1)[0]!.split('.');
+      this.problems.push(...hintProblems.map((message) => ({ ...(ui?.where(at(message)) ?? { file, line: 1 }), message })));
+      return undefined;
+    }
     try {
-      return this.compileForm({ id, schema, ui: (ui?.value as Record<string, unknown> | undefined) ?? null });
+      return this.compileForm({ id, schema, ui: hints });
     } catch (error) {
       this.problems.push({ file: source.file, line: 1, message: `not a valid JSON Schema: ${(error as Error).message}` });
       return undefined;

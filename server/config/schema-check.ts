@@ -13,7 +13,7 @@ export function schemaCheck(schema: Record<string, unknown>): SchemaCheck {
   const validate = ajv.compile(schema);
   return (source) => {
     if (validate(source.value)) return [];
-    return usefulErrors(validate.errors ?? []).map((error) => problemAt(source, pathOf(error), describe(error)));
+    return usefulErrors(validate.errors ?? []).map((error) => problemAt(source, pathOf(error), describe(error, source.value)));
   };
 }
 
@@ -52,7 +52,7 @@ function where(error: ErrorObject): string {
   return error.instancePath === '' ? 'the file' : `"${error.instancePath.slice(1).replace(/\//g, '.')}"`;
 }
 
-function describe(error: ErrorObject): string {
+function describe(error: ErrorObject, file?: unknown): string {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
@@ -64,6 +64,10 @@ function describe(error: ErrorObject): string {
       return `${where(error)} is not in any of the allowed forms; see workflows/*.schema.json for them`;
     case 'pattern':
       return `${where(error)} must match ${String(params.pattern)} (ids are kebab-case, event types UPPER_SNAKE_CASE)`;
+    case 'type':
+      // A file that is a list or a single value is not a half-written config but the wrong kind of file.
+      if (error.instancePath === '') return `the file must be a map of keys (id:, title:, …), not ${Array.isArray(file) ? 'a list' : 'a single value'}`;
+      return `${where(error)} ${error.message ?? 'is not valid'}`;
     case 'enum':
       return `${where(error)} must be one of: ${(params.allowedValues as unknown[]).join(', ')}`;
     default:

@@ -6,7 +6,7 @@
  *
  * - a map changes the template's map key by key; `null` removes a key;
  * - a list replaces the template's list, or adds to its end when written `{ append: [...] }`;
- * - lists whose items have ids (a process's `events` by `type`, any `guards` by `id`) are written
+ * - lists whose items have ids (a process's `events` by `type`, any `guards` and `warnings` by `id`) are written
  *   in a variant as maps from the id to the change: an id the template has changes that item, a new
  *   id adds one at the end, and `null` removes one. Their order is the template's.
  *
@@ -35,11 +35,11 @@ interface Merged {
 /** The id that names an item of a list, for the lists a variant writes as maps; undefined elsewhere. */
 export type ListKeys = (path: readonly PathSegment[]) => string | undefined;
 
-/** Lists of a process that a variant changes item by item: its events by type, and the start's and each event's guards by id. */
+/** Lists of a process that a variant changes item by item: its events by type, and the start's and each event's guards and warnings by id. */
 export const processListKeys: ListKeys = (path) => {
   if (path.length === 1 && path[0] === 'events') return 'type';
-  const guards = (path.length === 2 && path[0] === 'start') || (path.length === 3 && path[0] === 'events');
-  return guards && path[path.length - 1] === 'guards' ? 'id' : undefined;
+  const transitionList = (path.length === 2 && path[0] === 'start') || (path.length === 3 && path[0] === 'events');
+  return transitionList && ['guards', 'warnings'].includes(String(path[path.length - 1])) ? 'id' : undefined;
 };
 
 /** A form's lists are replaced or appended to; none is keyed. */

@@ -43,6 +43,9 @@ export interface ProcessVersion {
   readonly hash: string;
   /** When this server first stored it (ISO). */
   readonly createdAt: string;
+  /** How it came: read from the files at start-up, or published through the app by `publishedBy`. */
+  readonly origin: VersionOrigin;
+  readonly publishedBy: string | null;
   /** The compiled process (its `def.version` is this number). */
   readonly compiled: CompiledProcess;
   /** The partnership as this version sees it: its forms are this version's (Ajv-compiled on first use). */
@@ -162,6 +165,9 @@ export function contentHash(content: string): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
+/** Where a version came from: the files at start-up, or an upload published through the app. */
+export type VersionOrigin = 'files' | 'upload';
+
 /** A stored version, as the store returns it. */
 export interface StoredVersion {
   partnership: string;
@@ -170,6 +176,8 @@ export interface StoredVersion {
   hash: string;
   content: string;
   createdAt: string;
+  origin: VersionOrigin;
+  publishedBy: string | null;
 }
 
 /**
@@ -217,7 +225,7 @@ export function withVersions(catalogue: Catalogue, stored: readonly StoredVersio
             return versionForms();
           },
         };
-        numbered.set(row.version, { version: row.version, hash: row.hash, createdAt: row.createdAt, compiled, partnership: view });
+        numbered.set(row.version, { version: row.version, hash: row.hash, createdAt: row.createdAt, origin: row.origin, publishedBy: row.publishedBy, compiled, partnership: view });
       }
       versions.set(processId, numbered);
       const last = [...numbered.values()].at(-1);

@@ -101,6 +101,14 @@ export interface EventDef extends TransitionDef {
    * only way a recorded fact changes; its form requires a non-empty `reason`, and it never moves the case.
    */
   corrects?: string[];
+  /** Said before the event is sent when their condition holds on the case; they never refuse it. */
+  warnings?: EventWarning[];
+}
+
+export interface EventWarning {
+  id: string;
+  when: Condition;
+  message: string;
 }
 
 export interface StartDef extends TransitionDef {
@@ -179,6 +187,8 @@ export interface RoleDef {
   id: string;
   label: string;
   description?: string;
+  /** May change the partnership's processes in the app (the business unit). */
+  configures?: boolean;
 }
 
 export interface PartnershipDef {

@@ -14,6 +14,13 @@ export interface GuardProblem {
   message: string;
 }
 
+/** A problem in a configuration file, at a line of it (config/source.ts's ConfigProblem). */
+export interface FileProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
 abstract class WorkflowError<Code extends string, Details = undefined> extends Error {
   abstract readonly code: Code;
   constructor(
@@ -57,6 +64,11 @@ export class GuardRejectedError extends WorkflowError<'guard_rejected', GuardPro
   readonly code = 'guard_rejected' as const;
 }
 
+/** An uploaded process file that would not load, or would change nothing: every problem, each with its file and line. */
+export class ProcessRejectedError extends WorkflowError<'process_invalid', FileProblem[]> {
+  readonly code = 'process_invalid' as const;
+}
+
 export type RequestError =
   | BadRequestError
   | UnauthenticatedError
@@ -65,7 +77,8 @@ export type RequestError =
   | VersionConflictError
   | EventNotAllowedError
   | ValidationFailedError
-  | GuardRejectedError;
+  | GuardRejectedError
+  | ProcessRejectedError;
 
 export function isRequestError(error: unknown): error is RequestError {
   return error instanceof WorkflowError;

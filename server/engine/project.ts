@@ -9,7 +9,7 @@
  * announced later must not move a deadline already met or missed), the old values a correction
  * replaced, and the ids of the cases it linked.
  */
-import { CREATE_EVENT, type CompiledPartnership, type CompiledProcess } from './catalogue.ts';
+import { CREATE_EVENT, processVersion, type CompiledPartnership, type CompiledProcess } from './catalogue.ts';
 import type { Effect, EventDef, IsoDate, TransitionDef } from './definition.ts';
 import { PSEUDO_ROLES } from './definition.ts';
 import { compareDates, dateInZone, isIsoDate } from './dates/index.ts';
@@ -61,6 +61,13 @@ export interface StepEffects {
   startedCases?: LinkRef[];
   /** On a started case's creation: the case that started it. */
   linkedFrom?: LinkRef;
+  /** On a migration (`VERSION_MIGRATED`): the version the steps before it are read under, and the one it moved the case to. */
+  migration?: VersionMove;
+}
+
+export interface VersionMove {
+  fromVersion: number;
+  toVersion: number;
 }
 
 /** One history entry, as stored. */
@@ -98,10 +105,18 @@ export interface Projection {
 /** The engine's own step when the calendar in force moves open deadlines. */
 export const CALENDAR_CHANGED_EVENT = 'CALENDAR_CHANGED';
 
+/** The engine's own step that moves a running case to a newer version of its process, on purpose (engine/migration.ts). */
+export const VERSION_MIGRATED_EVENT = 'VERSION_MIGRATED';
+
+/** A migration step. Only the engine writes `effects`, so a configured event of the same name is never read as one. */
+export function isMigration<S extends Pick<HistoryStep, 'type' | 'effects'>>(step: S): step is S & { effects: { migration: VersionMove } } {
+  return step.type === VERSION_MIGRATED_EVENT && step.effects.migration !== undefined;
+}
+
 /** The transition a step took: the start, a configured event, or none for the engine's own steps. */
 export function transitionOf(process: CompiledProcess, step: Pick<HistoryStep, 'type' | 'from' | 'effects'>): TransitionDef | EventDef | undefined {
   if (step.type === CREATE_EVENT) return step.effects.linkedFrom === undefined ? process.def.start : undefined;
-  if (step.from === null) return undefined;
+  if (step.from === null || isMigration(step)) return undefined;
   return process.events.get(step.from)?.get(step.type);
 }
 
@@ -154,7 +169,8 @@ export function applyStep(partnership: CompiledPartnership, process: CompiledPro
         data[field] = step.data[field];
       }
     }
-  } else {
+  } else if (!isMigration(step)) {
+    // A migration's data says what the engine did (both versions), not what anyone answered: never a fact.
     // First recorded wins: a later step's answer of the same name is that step's own, kept in its entry.
     for (const [field, value] of Object.entries(step.data)) {
       if (!(field in data) || (!isPresent(data[field]) && isPresent(value))) {
@@ -213,7 +229,8 @@ export function applyStep(partnership: CompiledPartnership, process: CompiledPro
   const state = step.to;
   const final = def.states[state]?.final === true;
   const timerEnv = { ...env, deadlines: Object.fromEntries(deadlines.map((d) => [d.id, d.due])) };
-  const reEntered = before === null || state !== before.state;
+  // A migration re-arms the timers of the state as the version it moves to defines them.
+  const reEntered = before === null || state !== before.state || isMigration(step);
   const timers = reEntered
     ? timersOf(process, state, timerEnv)
     : (before?.timers ?? []).filter((t) => !(step.by === PSEUDO_ROLES.system && t.event === step.type));
@@ -296,9 +313,43 @@ export function timersOf(process: CompiledProcess, state: string, env: EvalEnv):
   });
 }
 
-/** The whole fold: the case as its history decides, or undefined for an empty history. */
+/**
+ * The whole fold: the case as its history decides, or undefined for an empty history. `process` is
+ * the version the case runs on now; the steps of a migrated case are each read under the version
+ * they were taken under (see `stepsUnder`).
+ */
 export function project(partnership: CompiledPartnership, process: CompiledProcess, history: readonly HistoryStep[]): Projection | undefined {
   let projection: Projection | null = null;
-  for (const step of history) projection = applyStep(partnership, process, projection, step).projection;
+  for (const { step, under } of stepsUnder(partnership, process, history)) projection = applyStep(under.partnership, under.process, projection, step).projection;
   return projection ?? undefined;
+}
+
+export interface StepUnder {
+  step: HistoryStep;
+  under: { partnership: CompiledPartnership; process: CompiledProcess };
+}
+
+/**
+ * Each step with the version of its process it was taken under. Without a migration, `process`
+ * for all. With one, the steps before the first migration are read under the version it moved from,
+ * each migration and the steps after it under the version it moved to, and those after the last
+ * under `process`, the case's version now. Other versions come from `partnership.versions`; a
+ * version the catalogue does not hold cannot be read, and says so.
+ */
+export function stepsUnder(partnership: CompiledPartnership, process: CompiledProcess, history: readonly HistoryStep[]): StepUnder[] {
+  const now = { partnership, process };
+  const moves = history.filter(isMigration);
+  const first = moves[0];
+  if (first === undefined) return history.map((step) => ({ step, under: now }));
+  const named = (version: number) => {
+    const found = processVersion(partnership, process.def.id, version);
+    if (found === undefined) throw new Error(`${partnership.def.id}/${process.def.id} version ${version} is not stored, so the history of a case migrated from it cannot be read`);
+    return found;
+  };
+  let under = named(first.effects.migration.fromVersion);
+  let seen = 0;
+  return history.map((step) => {
+    if (isMigration(step)) under = ++seen === moves.length ? now : named(step.effects.migration.toVersion);
+    return { step, under };
+  });
 }

@@ -10,6 +10,7 @@ import { PSEUDO_ROLES } from './definition.ts';
 import { CalendarRangeError, compareDates, isIsoDate } from './dates/index.ts';
 import { EventNotAllowedError, ForbiddenError, GuardRejectedError, ValidationFailedError, type FieldProblem } from './errors.ts';
 import { evaluateCondition, evaluateValue, isPresent } from './expressions.ts';
+import { explainFailure, type GuardRefusal } from './explain.ts';
 import { countedFrom, factsOf, fieldsOfValue } from './facts.ts';
 import {
   applyStep,
@@ -353,10 +354,8 @@ function takeStep(
     if (!correction) {
       const failed = (transitionDef.guards ?? []).filter((guard) => !evaluateCondition(guard.check, env));
       if (failed.length > 0) {
-        throw new GuardRejectedError(
-          failed.map((g) => g.message).join(' '),
-          failed.map((g) => ({ guard: g.id, message: g.message })),
-        );
+        const refusals: GuardRefusal[] = failed.map((g) => ({ guard: g.id, message: g.message, ...explainFailure(g.check, env) }));
+        throw new GuardRejectedError(failed.map((g) => g.message).join(' '), refusals);
       }
     }
     // After the configured guards, whose refusals the catalogue names: the rules every date obeys.

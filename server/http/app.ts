@@ -8,6 +8,7 @@ import { HashingLimit } from '../auth/hashing.ts';
 import type { ThrottleClock } from '../auth/login-throttle.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { UserDirectory } from '../auth/users.ts';
+import type { ConfigurationService } from '../cases/configuration.ts';
 import type { CaseService } from '../cases/service.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../store/sqlite.ts';
@@ -15,6 +16,7 @@ import { loadSession, requireUser, sameOriginWrites } from './auth.ts';
 import { apiNotFound, errorHandler } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { caseCreationRoutes, caseRoutes } from './routes/cases.ts';
+import { configurationRoutes } from './routes/configuration.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -22,6 +24,8 @@ import { sessionRoutes } from './routes/session.ts';
 
 export interface AppDeps {
   service: CaseService;
+  /** The business unit's configuration pages: versions, differences, scenarios, publishing. */
+  configuration: ConfigurationService;
   db: Database;
   clock: Clock;
   sessions: SessionStore;
@@ -108,6 +112,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/partnerships', definitionRoutes(deps.service, deps.db, deps.clock));
   api.use('/partnerships', caseCreationRoutes(deps.service));
   api.use('/partnerships', reportRoutes(deps.service, deps.db, deps.clock));
+  api.use('/partnerships', configurationRoutes(deps.configuration));
   api.use('/cases', caseRoutes(deps.service, deps.db, deps.clock));
   api.use('/notifications', notificationRoutes(deps.db, deps.clock));
   api.use(apiNotFound);

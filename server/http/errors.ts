@@ -10,6 +10,7 @@ const STATUS: Record<RequestError['code'], number> = {
   event_not_allowed: 409,
   validation_failed: 422,
   guard_rejected: 422,
+  process_invalid: 422,
 };
 
 /** Body-parser's failures, by its `type`: the client's mistakes, never the server's. */

@@ -10,7 +10,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'not_found: no such partnership, process, case or form for you',
   409: 'version_conflict (details.currentVersion) or event_not_allowed (details.state, details.allowed)',
   413: 'payload_too_large',
-  422: 'validation_failed (details: [{path, message}]) or guard_rejected (details: [{guard, message}])',
+  422: 'validation_failed (details: [{path, message}]), guard_rejected (details: [{guard, message, paths, dates}]: paths the JSON Pointers of the answers the failed rule reads, the one to change first; dates [{path, must (before, onOrBefore, after, onOrAfter), date, from: [{path, date}]}] the dates a failed date rule worked out) or process_invalid (details: [{file, line, message}])',
   415: 'unsupported_media_type: the body is not UTF-8 JSON',
   429: 'too_many_requests: too many failed sign-ins, or too many sign-ins at once (Retry-After)',
 };
@@ -40,6 +40,7 @@ export const openApiDocument = {
         required: ['error'],
         properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
       },
+      Checked: { type: 'object', description: 'The rules accept the answers; nothing was stored', required: ['ok'], properties: { ok: { const: true } } },
       Session: {
         type: 'object',
         properties: {
@@ -175,6 +176,14 @@ export const openApiDocument = {
         responses: { '201': json(ref('Case'), 'Created'), ...errors(400, 401, 403, 404, 413, 415, 422) },
       },
     },
+    '/api/partnerships/{p}/processes/{proc}/cases/check': {
+      post: {
+        summary: 'A dry run of starting a case: refused exactly as the start would be (403, 404, 422 with the same details), 200 {ok: true} otherwise; nothing is stored',
+        parameters: [P, PROC, csrf],
+        requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['data'], properties: { data: { type: 'object' } } } } } },
+        responses: { '200': json(ref('Checked')), ...errors(400, 401, 403, 404, 413, 415, 422) },
+      },
+    },
     '/api/cases': {
       get: {
         summary: "The caller's partnership's cases that they may read, newest first (or by due date with sort=due)",
@@ -199,6 +208,16 @@ export const openApiDocument = {
           content: { 'application/json': { schema: { type: 'object', required: ['type', 'data', 'expectedVersion'], properties: { type: { type: 'string' }, data: { type: 'object' }, expectedVersion: { type: 'integer' } } } } },
         },
         responses: { '200': json(ref('Case')), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    '/api/cases/{id}/events/check': {
+      post: {
+        summary: 'A dry run of sending an event: refused exactly as the event would be (404, 409, 403, 422 with the same details; expectedVersion checked only when given), 200 {ok: true} otherwise; nothing is stored',
+        parameters: [path('id', 'Case id'), csrf],
+        requestBody: {
+          content: { 'application/json': { schema: { type: 'object', required: ['type', 'data'], properties: { type: { type: 'string' }, data: { type: 'object' }, expectedVersion: { type: 'integer' } } } } },
+        },
+        responses: { '200': json(ref('Checked')), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
     '/api/partnerships/{p}/escalation-log': {
@@ -226,6 +245,66 @@ export const openApiDocument = {
     '/api/notifications/read': { post: { summary: "Marks all the caller's notifications read", parameters: [csrf], responses: { '200': json({ type: 'object' }), ...errors(401, 403) } } },
     '/api/notifications/{id}/read': {
       post: { summary: 'Marks one of the caller\'s notifications read', parameters: [path('id', 'Notification id'), csrf], responses: { '200': json({ type: 'object' }), ...errors(401, 403, 404) } },
+    },
+    '/api/partnerships/{p}/configuration/processes': {
+      get: {
+        summary:
+          "The business unit's configuration: each process with newestVersion, template (the template its file extends, or null) and versions: [{version, createdAt, origin (files or upload), publishedBy, cases, running}], counting the cases the caller may read; 403 for anyone but the business unit",
+        parameters: [P],
+        responses: { '200': json({ type: 'array' }), ...errors(401, 403, 404) },
+      },
+    },
+    '/api/partnerships/{p}/configuration/scenarios': {
+      get: {
+        summary: "The partnership's scenarios (workflows/<p>/scenarios/), each run through the engine on the newest version of its process: [{file, process, scenario, passed, skipped, failure: {step, what, expected, actual, problems} | null}]",
+        parameters: [P],
+        responses: { '200': json({ type: 'array' }), ...errors(401, 403, 404) },
+      },
+    },
+    '/api/partnerships/{p}/configuration/processes/{proc}/difference': {
+      get: {
+        summary: 'How version `to` (the newest without it) differs from version `from`, in words: {from, to, count, sections: [{title, lines}]}, each line starting + (added), - (removed) or ~ (changed)',
+        parameters: [P, PROC, { ...query('from', 'A version', { type: 'integer', minimum: 1 }), required: true }, query('to', 'A version; the newest without it', { type: 'integer', minimum: 1 })],
+        responses: { '200': json({ type: 'object' }), ...errors(400, 401, 403, 404) },
+      },
+    },
+    '/api/partnerships/{p}/configuration/processes/{proc}/versions/{version}/file': {
+      get: {
+        summary: "A version's process file as written (for a version stored before files were kept, its definition as YAML), as an attachment to keep with the configuration",
+        parameters: [P, PROC, path('version', 'A version (1, 2, …)')],
+        responses: { '200': { description: 'The process file', content: { 'text/yaml': { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 404) },
+      },
+    },
+    '/api/partnerships/{p}/configuration/processes/{proc}/versions/{version}/template-difference': {
+      get: {
+        summary: 'How a version differs from the template its process file extends (each resolved on its own), as the difference route; 404 when its file extends no template',
+        parameters: [P, PROC, path('version', 'A version (1, 2, …)')],
+        responses: { '200': json({ type: 'object' }), ...errors(400, 401, 403, 404) },
+      },
+    },
+    '/api/partnerships/{p}/configuration/processes/{proc}/check': {
+      post: {
+        summary:
+          'Checks a changed process file in the configuration it would join, storing nothing: {process, basedOn (the newest version), wouldBe, hash, difference (from the newest, as the difference route), scenarios (of this process, as the scenarios route), affected: {onNewest, states: [{id, label, count, inNewVersion}], onOlderVersions}}; 422 process_invalid with every problem (details: [{file, line, message}]), also when it changes nothing',
+        parameters: [P, PROC, csrf],
+        requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['content'], properties: { content: { type: 'string', description: 'The process file (YAML)' } } } } } },
+        responses: { '200': json({ type: 'object' }), ...errors(400, 401, 403, 404, 413, 415, 422) },
+      },
+    },
+    '/api/partnerships/{p}/configuration/processes/{proc}/publish': {
+      post: {
+        summary:
+          'Publishes a changed process file as the next version, recorded with who and when: new cases start on it at once, running cases keep theirs. 409 version_conflict (details.currentVersion) when the newest is no longer basedOn: someone published since, nothing was stored; check again. 422 process_invalid as the check',
+        parameters: [P, PROC, csrf],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['content', 'basedOn'], properties: { content: { type: 'string' }, basedOn: { type: 'integer', minimum: 1, description: 'The newest version the check was made against' } } },
+            },
+          },
+        },
+        responses: { '201': json({ type: 'object', properties: { process: { type: 'string' }, version: { type: 'integer' }, createdAt: { type: 'string' }, publishedBy: { type: 'string' }, hash: { type: 'string' } } }, 'Published'), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
     },
     '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
   },

@@ -1,5 +1,5 @@
 import { contentHash, processVersion, type Catalogue } from '../engine/catalogue.ts';
-import { project, type Projection } from '../engine/project.ts';
+import { isMigration, project, type Projection, type VersionMove } from '../engine/project.ts';
 import { CASE_COLUMNS, GENESIS_HASH, HISTORY_COLUMNS, historyHash, toHistoryStep, type CaseRecord, type HistoryRecord } from './cases.ts';
 import type { Connection } from './sqlite.ts';
 import { readStoredVersions, withStoredVersions } from './process-versions.ts';
@@ -174,21 +174,17 @@ async function verifyCase(db: Connection, catalogue: Catalogue, row: CaseRecord,
   const records = await db.all<HistoryRecord>(`SELECT ${HISTORY_COLUMNS} FROM history WHERE case_id = ? ORDER BY seq`, [row.id]);
   if (records.length === 0) return differ('the case has no history: it was inserted without one');
   const first = records[0]!;
+  const version = versionInForce(records, differ);
   for (const [column, stored, recorded] of [
     ['partnership', row.partnership, first.partnership],
     ['process', row.process, first.process],
-    ['process version', row.process_version, first.process_version],
+    ['process version', row.process_version, version],
   ] as const) {
     if (stored !== recorded) differ(`${column} is ${stored} in the cases table, the history says ${recorded}`);
   }
-  for (const record of records) {
-    if (record.partnership !== first.partnership || record.process !== first.process || record.process_version !== first.process_version) {
-      differ(`history seq ${record.seq} names ${record.partnership}/${record.process} version ${record.process_version}, unlike seq 1`);
-    }
-  }
   const configured = catalogue.partnerships.get(first.partnership);
-  const resolved = configured && processVersion(configured, first.process, first.process_version);
-  if (resolved === undefined) return differ(`its process ${first.partnership}/${first.process} version ${first.process_version} is not stored or configured, so its history cannot be replayed`);
+  const resolved = configured && processVersion(configured, first.process, version);
+  if (resolved === undefined) return differ(`its process ${first.partnership}/${first.process} version ${version} is not stored or configured, so its history cannot be replayed`);
   const { partnership, process } = resolved;
   let projection: Projection;
   try {
@@ -245,6 +241,39 @@ async function verifyCase(db: Connection, catalogue: Catalogue, row: CaseRecord,
     projection.links.map((l) => ({ id: l.caseId, relation: l.relation })),
     differ,
   );
+}
+
+/**
+ * The version a case's history ends on, checking that every row names its case's partnership and
+ * process and the version in force: seq 1's, then, from each migration on, the version it moved to
+ * (which must move from the version before it).
+ */
+function versionInForce(records: readonly HistoryRecord[], differ: (what: string) => void): number {
+  const first = records[0]!;
+  let version = first.process_version;
+  let since = first.seq;
+  for (const record of records) {
+    const move = migrationOf(record);
+    if (move !== undefined) {
+      if (move.fromVersion !== version) differ(`history seq ${record.seq} migrates the case from version ${move.fromVersion}, but it was on version ${version}`);
+      [version, since] = [move.toVersion, record.seq];
+    }
+    if (record.partnership !== first.partnership || record.process !== first.process || record.process_version !== version) {
+      const unlike = move !== undefined ? `but it moves the case to version ${version}` : `unlike seq ${since}`;
+      differ(`history seq ${record.seq} names ${record.partnership}/${record.process} version ${record.process_version}, ${unlike}`);
+    }
+  }
+  return version;
+}
+
+/** The versions a migration row moves between; undefined for any other row, or one whose JSON the chain check has already called edited. */
+function migrationOf(record: HistoryRecord): VersionMove | undefined {
+  try {
+    const step = toHistoryStep(record);
+    return isMigration(step) ? step.effects.migration : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function compareSets(kind: string, stored: { id: string }[], decided: { id: string }[], differ: (what: string) => void): void {

@@ -171,16 +171,19 @@ export async function insertCase(tx: Connection, row: CaseRow): Promise<void> {
   ]);
 }
 
-/** Moves a case on only if nobody else has since: false means another transition won. */
+/**
+ * Moves a case on only if nobody else has since: false means another transition won. `processVersion`
+ * only when a migration moves the case to another version of its process (store/case-migration.ts).
+ */
 export async function updateCase(
   tx: Connection,
   id: string,
   expectedVersion: number,
-  change: Pick<CaseRow, 'state' | 'final' | 'version' | 'data' | 'updatedAt'>,
+  change: Pick<CaseRow, 'state' | 'final' | 'version' | 'data' | 'updatedAt'> & { processVersion?: number },
 ): Promise<boolean> {
   const { changes } = await tx.run(
-    'UPDATE cases SET state = ?, final = ?, version = ?, data = ?, updated_at = ? WHERE id = ? AND version = ?',
-    [change.state, change.final ? 1 : 0, change.version, JSON.stringify(change.data), change.updatedAt, id, expectedVersion],
+    'UPDATE cases SET state = ?, final = ?, version = ?, data = ?, updated_at = ?, process_version = COALESCE(?, process_version) WHERE id = ? AND version = ?',
+    [change.state, change.final ? 1 : 0, change.version, JSON.stringify(change.data), change.updatedAt, change.processVersion ?? null, id, expectedVersion],
   );
   return changes === 1;
 }

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startServer, type ServerOptions } from '../../server/main.ts';
 
 /** Debian's Chromium (`apt-get install chromium`), used when it is installed. */
@@ -182,6 +182,42 @@ export async function startHarness(now?: string, more: Partial<ServerOptions> = 
     await browser.close();
     throw error;
   }
+}
+
+/**
+ * What every browser test file shares: one server and Chromium for the file, started before its tests
+ * (`now` and `more` as `startHarness` takes them) and closed after them with every browser context the
+ * file opened through it. `as(username)` is a page signed in as a demo user.
+ */
+export function browserSuite(now?: string, more: Partial<ServerOptions> | (() => Partial<ServerOptions>) = {}) {
+  let started: Harness | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    started = await startHarness(now, typeof more === 'function' ? more() : more);
+  }, 180_000);
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await started?.close();
+  });
+  const suite = {
+    get harness(): Harness {
+      if (started === undefined) throw new Error('the browser suite starts in beforeAll');
+      return started;
+    },
+    /** A browser profile of the file's, closed with the others. */
+    async context(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+      const context = await suite.harness.browser.newContext({ baseURL: suite.harness.url, ...options });
+      contexts.push(context);
+      return context;
+    },
+    async signedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
+      const session = await signedIn(suite.harness, username);
+      contexts.push(session.context);
+      return session;
+    },
+    as: async (username: string): Promise<Page> => (await suite.signedIn(username)).page,
+  };
+  return suite;
 }
 
 /** A browser profile of its own (cookies, localStorage) signed in as a demo user. */

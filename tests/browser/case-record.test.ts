@@ -7,11 +7,11 @@
  * HTTP API; the browser shows what a person sees. Every page is checked with axe and kept as a
  * screenshot in test-results/screenshots.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { join } from 'node:path';
 import { ApiClient } from '../support/server.ts';
-import { checkPage, continueAndSend, SCREENSHOTS, signedIn, startHarness, type Harness } from './browser.ts';
+import { browserSuite, checkPage, continueAndSend, SCREENSHOTS } from './browser.ts';
 
 const FLOW_TIMEOUT = 120_000;
 /** Late enough for the whole review to have happened; history times fall on this date in London. */
@@ -20,25 +20,10 @@ const TODAY = '2023-06-01';
 const RECOMMEND_RATIONALE = 'Two agencies did not share information about the family’s move.';
 const DECIDE_RATIONALE = 'The criteria for a local review are met: agencies working together.';
 
-let harness: Harness;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite(TODAY);
+const { as } = suite;
 
-beforeAll(async () => {
-  harness = await startHarness(TODAY);
-}, 180_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await harness?.close();
-});
-
-async function as(username: string): Promise<Page> {
-  const { context, page } = await signedIn(harness, username);
-  contexts.push(context);
-  return page;
-}
-
-const api = (role: string) => ApiClient.signIn(harness, `rotherham.${role}`);
+const api = (role: string) => ApiClient.signIn(suite.harness, `rotherham.${role}`);
 
 /** Sends an event over HTTP on the case's current version and expects it to be accepted. */
 async function send(client: ApiClient, id: string, type: string, data: Record<string, unknown>): Promise<any> {
@@ -154,13 +139,7 @@ test(
     expect(groups).toEqual(['CREATE', 'NOTIFIED', 'RECOMMEND', 'DECIDE']);
 
     // Read by the business unit, on a computer set to New Zealand time: times still read as London's.
-    const context = await harness.browser.newContext({
-      baseURL: harness.url,
-      viewport: { width: 1200, height: 900 },
-      locale: 'en-GB',
-      timezoneId: 'Pacific/Auckland',
-    });
-    contexts.push(context);
+    const context = await suite.context({ viewport: { width: 1200, height: 900 }, locale: 'en-GB', timezoneId: 'Pacific/Auckland' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

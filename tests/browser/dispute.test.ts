@@ -4,30 +4,15 @@
  * a version conflict; the escalation log; keyboard use. Every page visited is checked with axe and
  * kept as a screenshot in test-results/screenshots.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { checkPage, continueAndSend, signedIn, startHarness, type Harness } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { browserSuite, checkPage, continueAndSend } from './browser.ts';
 
 const STAGE_2 = 'stage-2-arbitration';
 const FLOW_TIMEOUT = 120_000;
 
-let harness: Harness;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  harness = await startHarness();
-}, 180_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await harness?.close();
-});
-
-async function as(username: string): Promise<Page> {
-  const { context, page } = await signedIn(harness, username);
-  contexts.push(context);
-  return page;
-}
+const suite = browserSuite();
+const { as } = suite;
 
 async function text(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).first().textContent()) ?? '';
@@ -35,8 +20,7 @@ async function text(page: Page, selector: string): Promise<string> {
 
 /** Raises a dispute and escalates it past stage 1 with the police absent, over the API. */
 async function disputeAtStage2(): Promise<string> {
-  const context = await harness.browser.newContext({ baseURL: harness.url });
-  contexts.push(context);
+  const context = await suite.context();
   const login = await context.request.post('/api/session', { data: { username: 'merton.statutory-partner', password: 'demo' } });
   const headers = { 'X-CSRF-Token': (await login.json()).csrfToken as string };
   const created = await context.request.post('/api/partnerships/merton/processes/dispute-resolution/cases', {

@@ -3,29 +3,23 @@
  * escalated to stage 2 puts "Notifications (1)" in the Independent Person's header and one email in
  * their inbox; the notifications page links to the case and marks it read. Pages checked with axe.
  */
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { TestSmtpServer, waitUntil } from '../support/smtp.ts';
-import { checkPage, signedIn, startHarness, type Harness } from './browser.ts';
+import { browserSuite, checkPage } from './browser.ts';
 
-let harness: Harness;
 let smtp: TestSmtpServer;
-const contexts: BrowserContext[] = [];
 
+// Registered first, so the SMTP server is up before the suite starts the server that sends to it.
 beforeAll(async () => {
   smtp = await TestSmtpServer.start();
-  harness = await startHarness('2026-12-01', { smtpUrl: smtp.url, emailPollMs: 50 });
-}, 180_000);
-
+});
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await harness?.close();
   await smtp?.close();
 });
+const suite = browserSuite('2026-12-01', () => ({ smtpUrl: smtp.url, emailPollMs: 50 }));
 
 test('the Independent Person is told in the app and by email when a dispute reaches stage 2', async () => {
-  const api = await harness.browser.newContext({ baseURL: harness.url });
-  contexts.push(api);
+  const api = await suite.context();
   const login = await api.request.post('/api/session', { data: { username: 'merton.statutory-partner', password: 'demo' } });
   const headers = { 'X-CSRF-Token': (await login.json()).csrfToken as string };
   const summary = 'Quagga-Vole funding row over the MASH analyst';
@@ -38,8 +32,7 @@ test('the Independent Person is told in the app and by email when a dispute reac
   expect(raw).toContain(created.reference);
   expect(raw).not.toContain('Quagga');
 
-  const { context, page } = await signedIn(harness, 'merton.independent-person');
-  contexts.push(context);
+  const { page } = await suite.signedIn('merton.independent-person');
   await page.getByRole('link', { name: /^Notifications \(1\)/ }).click();
   await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
   await checkPage(page, 'notifications-independent-person');

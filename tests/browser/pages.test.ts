@@ -3,26 +3,14 @@
  * of processes, and a serious-incident case whose notification deadlines are overdue. Each is checked
  * with axe and kept as a screenshot.
  */
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ApiClient } from '../support/server.ts';
-import { checkPage, signedIn, startHarness, type Harness } from './browser.ts';
+import { browserSuite, checkPage } from './browser.ts';
 
-let harness: Harness;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  harness = await startHarness('2022-10-03');
-}, 180_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await harness?.close();
-});
+const suite = browserSuite('2022-10-03');
 
 test('the sign-in page explains itself and refuses a wrong password without saying which part was wrong', async () => {
-  const context = await harness.browser.newContext({ baseURL: harness.url });
-  contexts.push(context);
+  const context = await suite.context();
   const page = await context.newPage();
   await page.goto('/');
   await page.getByLabel('Username').waitFor();
@@ -36,7 +24,7 @@ test('the sign-in page explains itself and refuses a wrong password without sayi
 }, 60_000);
 
 test('a case shows its deadlines with due dates, and those past due as overdue', async () => {
-  const api = await ApiClient.signIn(harness, 'merton.local-authority');
+  const api = await ApiClient.signIn(suite.harness, 'merton.local-authority');
   const created = await api.createCase('merton', 'cspr', {
     awareOn: '2022-09-16',
     childDied: false,
@@ -47,8 +35,7 @@ test('a case shows its deadlines with due dates, and those past due as overdue',
   });
   expect(created.status).toBe(201);
 
-  const { context, page } = await signedIn(harness, 'merton.local-authority');
-  contexts.push(context);
+  const { page } = await suite.signedIn('merton.local-authority');
   await page.goto(`/cases/${created.body.id}`);
   await page.locator('caption', { hasText: 'Deadlines' }).waitFor();
   const main = (await page.locator('main').textContent()) ?? '';
@@ -64,8 +51,7 @@ test('a case shows its deadlines with due dates, and those past due as overdue',
 }, 90_000);
 
 test('the business unit sees every process of its partnership', async () => {
-  const { context, page } = await signedIn(harness, 'merton.business-unit');
-  contexts.push(context);
+  const { page } = await suite.signedIn('merton.business-unit');
   await page.goto('/processes');
   await page.getByRole('heading', { level: 1 }).waitFor();
   const main = (await page.locator('main').textContent()) ?? '';

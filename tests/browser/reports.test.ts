@@ -3,26 +3,24 @@
  * "today" is 1 June 2023 (the browser's clock is set to the same day, so "this financial year" is
  * 2023/24). Each page is checked with axe and kept as a screenshot.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, test } from 'vitest';
 import { ApiClient } from '../support/server.ts';
-import { checkPage, signedIn, startHarness, type Harness } from './browser.ts';
+import { browserSuite, checkPage } from './browser.ts';
 
 const TODAY = '2023-06-01';
 const DISPUTES = 'section[data-process="dispute-resolution"]';
 
-let harness: Harness;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite(TODAY);
 
 beforeAll(async () => {
-  harness = await startHarness(TODAY);
   // Two Merton disputes, one of them withdrawn, and a serious incident whose notification deadline has passed.
-  const partner = await ApiClient.signIn(harness, 'merton.statutory-partner');
+  const partner = await ApiClient.signIn(suite.harness, 'merton.statutory-partner');
   const kept = await partner.createCase('merton', 'dispute-resolution', { summary: 'Who funds the out-of-hours service' });
   const withdrawn = await partner.createCase('merton', 'dispute-resolution', { summary: 'Training budget' });
   expect([kept.status, withdrawn.status]).toEqual([201, 201]);
   expect((await partner.sendEvent(withdrawn.body.id, 'WITHDRAW', { reason: 'Settled informally' }, 1)).status).toBe(200);
-  const authority = await ApiClient.signIn(harness, 'merton.local-authority');
+  const authority = await ApiClient.signIn(suite.harness, 'merton.local-authority');
   const incident = await authority.createCase('merton', 'cspr', {
     awareOn: '2023-05-19',
     childDied: false,
@@ -34,14 +32,8 @@ beforeAll(async () => {
   expect(incident.status).toBe(201);
 }, 180_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await harness?.close();
-});
-
 async function as(username: string): Promise<Page> {
-  const { context, page } = await signedIn(harness, username);
-  contexts.push(context);
+  const { page } = await suite.signedIn(username);
   // The page's default period comes from the browser's own date.
   await page.clock.setFixedTime(new Date(`${TODAY}T09:00:00`));
   return page;
@@ -95,8 +87,8 @@ test('the reports page counts the cases opened and closed in a period, this fina
 }, 120_000);
 
 test("outcomes are counted under the form's own words for each answer", async () => {
-  const chair = await ApiClient.signIn(harness, 'rotherham.conference-chair');
-  const group = await ApiClient.signIn(harness, 'rotherham.practice-standards-group');
+  const chair = await ApiClient.signIn(suite.harness, 'rotherham.conference-chair');
+  const group = await ApiClient.signIn(suite.harness, 'rotherham.practice-standards-group');
   const referral = await chair.createCase('rotherham', 'veto-review', {
     conferenceDate: '2023-05-03',
     majorityDecision: 'Child protection plan',

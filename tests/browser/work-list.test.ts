@@ -4,33 +4,18 @@
  * who it waits for, and a case is found by its reference typed as people say it. Every page visited
  * is checked with axe and kept as a screenshot in test-results/screenshots.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { checkPage, continueAndSend, signedIn, startHarness, type Harness } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { browserSuite, checkPage, continueAndSend } from './browser.ts';
 
 const FLOW_TIMEOUT = 120_000;
-let harness: Harness;
-const contexts: BrowserContext[] = [];
 
-beforeAll(async () => {
-  harness = await startHarness('2026-12-01');
-}, 180_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await harness?.close();
-});
-
-async function as(username: string): Promise<Page> {
-  const { context, page } = await signedIn(harness, username);
-  contexts.push(context);
-  return page;
-}
+const suite = browserSuite('2026-12-01');
+const { as } = suite;
 
 /** Raises a Merton dispute over the API, as the statutory partner; returns its reference. */
 async function raiseDispute(summary: string): Promise<{ id: string; reference: string }> {
-  const context = await harness.browser.newContext({ baseURL: harness.url });
-  contexts.push(context);
+  const context = await suite.context();
   const login = await context.request.post('/api/session', { data: { username: 'merton.statutory-partner', password: 'demo' } });
   const headers = { 'X-CSRF-Token': (await login.json()).csrfToken as string };
   const created = await context.request.post('/api/partnerships/merton/processes/dispute-resolution/cases', { headers, data: { data: { summary } } });

@@ -133,7 +133,7 @@ describe('npx workflows', { timeout: 180_000 }, () => {
     expect(stdout).toMatch(/#\s+step\s+expected\s+actual\s+result/);
     expect(stdout).toMatch(/AGREED as statutory-partner\s+422; guard_rejected; guards quorate; stage-1-partners-meet\s+422 guard_rejected; guards quorate; stage-1-partners-meet\s+ok/);
     expect(stdout).toContain('not simulated (needs the server)');
-    expect(stdout).toMatch(/7 scenario\(s\) passed, 0 failed; 1 step\(s\) not simulated/);
+    expect(stdout).toMatch(/8 scenario\(s\) passed, 0 failed; 1 step\(s\) not simulated/);
   });
 
   test('simulate: timers fire on a restart step, deadlines shown (0)', async () => {
@@ -152,7 +152,7 @@ describe('npx workflows', { timeout: 180_000 }, () => {
     expect(stdout).toMatch(/FAIL all three partners attend stage 1 and agree/);
     expect(stdout).toMatch(/AGREED as statutory-partner\s+closed; final\s+resolved \(final\)\s+FAIL/);
     expect(stdout).toContain('- state: expected closed, got resolved');
-    expect(stdout).toMatch(/6 scenario\(s\) passed, 1 failed/);
+    expect(stdout).toMatch(/7 scenario\(s\) passed, 1 failed/);
 
     const missing = await workflows(['simulate', 'merton/dispute-resolution', join(dir, 'nothing.yaml')]);
     expect(missing.code).toBe(2);
@@ -200,6 +200,15 @@ describe('npx workflows', { timeout: 180_000 }, () => {
     expect(stdout).toContain('+ added: Independent Person (independent-person) acts in this process');
     expect(stdout).toMatch(/\+ added: "Record the letter to an absent partner's accountable officer" is refused unless .* \(partner-was-absent\)/);
     expect(stdout).toContain('+ added: the form determination, asking "Determination" and "Date of the determination"');
+  });
+
+  test("diff against a template: what a partnership does differently from the process it extends (0); no such template (1)", async () => {
+    const [merton, none] = await Promise.all([workflows(['diff', 'templates/cspr', 'merton/cspr']), workflows(['diff', 'templates/cspr-2023', 'merton/cspr'])]);
+    expect(merton.code, merton.stderr).toBe(0);
+    expect(merton.stdout).toMatch(/- removed: "Awaiting the decision on a review" \(awaiting-decision\)/);
+    expect(merton.stdout).toMatch(/\+ added: Independent Person \(independent-person\) acts in this process/);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('there is no template "cspr-2023" (there are: cspr, scr-transition, yearly-report)');
   });
 
   test('graph and diff of stored versions: a changed deadline between version 1 and version 2 (0), a version that does not exist (1)', async () => {

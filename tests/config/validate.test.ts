@@ -143,3 +143,30 @@ describe('correction events', () => {
     expect(output).toContain(`${CSPR}:${lineOf(root, CSPR, 'type: CALENDAR_CHANGED')}: "CALENDAR_CHANGED" is the engine's own step`);
   });
 });
+
+test('a final state has only corrections and follow-ups: an event that moves the case from it is reported at its line', () => {
+  const file = 'workflows/merton/dispute-resolution.yaml';
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  // The letter to an absent partner is a follow-up: no `to`, effects that only complete tasks. Giving it a target is not.
+  const changed = text.replace("      - completeTask: write-to-accountable-officer\n        key: { field: partner }\n", "      - completeTask: write-to-accountable-officer\n        key: { field: partner }\n    to: stage-3-determination\n");
+  expect(changed).not.toBe(text);
+  const result = loadCatalogue(ROOT, { replace: new Map([[file, changed]]) });
+  expect(result.ok).toBe(false);
+  const line = changed.split('\n').findIndex((l) => l.includes('from: [stage-2-arbitration, stage-3-determination, stage-4-secretary-of-state, resolved, closed]')) + 1;
+  expect(result.ok ? [] : result.problems.map((p) => `${p.file}:${p.line}: ${p.message}`)).toContain(
+    `${file}:${line}: "LETTER_SENT" leaves "resolved", which is final; a final state has only corrections and follow-ups, events with no \`to\` whose effects only complete tasks`,
+  );
+});
+
+test("a form's hints that name a question it lacks are reported at the hints' line, and the server would not start", () => {
+  const file = 'forms/templates/cspr-commissioning.ui.json';
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const changed = text.replace('"conflictOfInterestMitigation": {', '"conflictOfInterestMitigations": {');
+  expect(changed).not.toBe(text);
+  const result = loadCatalogue(ROOT, { replace: new Map([[file, changed]]) });
+  expect(result.ok).toBe(false);
+  const found = result.ok ? [] : result.problems.filter((p) => p.file === file);
+  expect(found.length).toBeGreaterThan(0);
+  expect(found[0]!.line).toBe(changed.split('\n').findIndex((l) => l.includes('"conflictOfInterestMitigations": {')) + 1);
+  expect(found.map((p) => p.message).join('\n')).toContain('conflictOfInterestMitigations');
+});

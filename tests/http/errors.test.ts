@@ -128,7 +128,7 @@ describe('errors of the contract', () => {
     const before = await snapshot();
     const res = await partner.sendEvent(caseId, 'AGREED', { attendees: ['lb-merton'] }, before.version);
     expectError(res, 422, 'guard_rejected');
-    expect(res.body.error.details).toEqual([{ guard: 'quorate', message: expect.stringMatching(/all three statutory partners/) }]);
+    expect(res.body.error.details).toEqual([{ guard: 'quorate', message: expect.stringMatching(/all three statutory partners/), paths: ['/attendees'], dates: [] }]);
     expect(await snapshot()).toEqual(before);
   });
 

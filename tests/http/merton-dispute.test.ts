@@ -32,7 +32,7 @@ describe('a Merton dispute walks all four stages', () => {
     const notQuorate = await partner.sendEvent(created.id, 'AGREED', { attendees: ['lb-merton', 'met-police'] }, 1);
     expect(notQuorate.status).toBe(422);
     expect(notQuorate.body.error.code).toBe('guard_rejected');
-    expect(notQuorate.body.error.details).toEqual([{ guard: 'quorate', message: expect.stringContaining('quorate') }]);
+    expect(notQuorate.body.error.details).toEqual([{ guard: 'quorate', message: expect.stringContaining('quorate'), paths: ['/attendees'], dates: [] }]);
 
     const stage2 = await partner.sendEvent(created.id, 'UNRESOLVED', { attendees: ['lb-merton', 'met-police'], reason: 'No agreement on funding' }, 1);
     expect(stage2.status).toBe(200);

@@ -135,7 +135,7 @@ describe('versions of a process, and the cases that run on them', () => {
     expect(types(old.available)).toEqual(['AGREED', 'UNRESOLVED', 'WITHDRAW']);
     const refused = await partner.sendEvent(cases.old.id, 'AGREED', { attendees: TWO_PARTNERS }, 1);
     expect(refused.status).toBe(422);
-    expect(refused.body.error.details).toEqual([{ guard: 'quorate', message: expect.stringContaining('quorate') }]);
+    expect(refused.body.error.details).toEqual([{ guard: 'quorate', message: expect.stringContaining('quorate'), paths: ['/attendees'], dates: [] }]);
     const oldStage2 = await partner.sendEvent(cases.old.id, 'UNRESOLVED', { attendees: TWO_PARTNERS, reason: 'No agreement' }, 1);
     expect(oldStage2.status).toBe(200);
     expect(oldStage2.body).toMatchObject({ processVersion: 1, state: 'stage-2-arbitration', stateLabel: 'Stage 2: Independent Person arbitrates' });

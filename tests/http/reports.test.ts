@@ -370,10 +370,11 @@ describe('the configuration checks of reports.caseDate', () => {
 
   test('a field the start form lacks, or one that is not a date, is reported at its file and line', () => {
     const veto = 'workflows/rotherham/veto-review.yaml';
-    const scr = 'workflows/leicester/scr-transition.yaml';
+    // The SCR transition is written once, in the template every partnership with SCRs extends.
+    const scr = 'workflows/templates/scr-transition.yaml';
     for (const [file, from, to] of [
       [veto, 'caseDate: conferenceDate', 'caseDate: majorityDecision'],
-      [scr, 'caseDate: decisionDate', 'caseDate: publishedOn'],
+      [scr, 'caseDate: decisionDate', 'caseDate: handedOverOn'],
     ] as const) {
       const text = readFileSync(join(root, file), 'utf8');
       expect(text).toContain(from);
@@ -383,6 +384,6 @@ describe('the configuration checks of reports.caseDate', () => {
     const result = loadCatalogue(root);
     const problems = result.ok ? [] : result.problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
     expect(problems).toContain(`${veto}:${lineOf(veto, 'caseDate:')}: caseDate "majorityDecision" must be a date field of the start form "veto-referral" (type string, format date)`);
-    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${scr}:${lineOf(scr, 'caseDate:')}: caseDate "publishedOn" is not a field of the start form "scr-start"; fields: `)));
+    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${scr}:${lineOf(scr, 'caseDate:')}: caseDate "handedOverOn" is not a field of the start form "scr-start"; fields: `)));
   });
 });

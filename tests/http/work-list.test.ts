@@ -108,9 +108,15 @@ describe('who acts next', () => {
 
     const notified = await la.sendEvent(late.body.id, 'NOTIFIED', { panelNotifiedOn: '2026-12-01', partnersNotifiedOn: '2026-12-01' }, 1);
     expect(notified.status, JSON.stringify(notified.body)).toBe(200);
-    const rapidReview = notified.body.deadlines.find((d: { id: string }) => d.id === 'rapid-review');
-    expect(notified.body.nextDeadline).toEqual({ id: 'rapid-review', label: rapidReview.label, due: rapidReview.due, overdue: false });
-    expect(notified.body.waitingFor).toEqual([{ role: 'independent-person', label: 'Independent Person' }]);
+    // The rapid review and sending it to the National Panel are due the same day; the first by id is next.
+    const toPanel = notified.body.deadlines.find((d: { id: string }) => d.id === 'panel-receives-rapid-review');
+    expect(toPanel.due).toBe(notified.body.deadlines.find((d: { id: string }) => d.id === 'rapid-review').due);
+    expect(notified.body.nextDeadline).toEqual({ id: 'panel-receives-rapid-review', label: toPanel.label, due: toPanel.due, overdue: false });
+    // The Independent Person decides; the business unit may instead close an incident that needs no rapid review.
+    expect(notified.body.waitingFor).toEqual([
+      { role: 'independent-person', label: 'Independent Person' },
+      { role: 'business-unit', label: 'Partnership business unit' },
+    ]);
     const listed = (await (await as('merton.business-unit')).get('/api/cases?process=cspr')).body.items;
     expect(listed.find((c: { id: string }) => c.id === late.body.id)).toMatchObject({ nextDeadline: notified.body.nextDeadline, overdue: false });
   });

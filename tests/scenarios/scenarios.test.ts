@@ -19,6 +19,7 @@ import {
   errorOf,
   errorProblems,
   isCaseView,
+  scenarioActor,
   subsetProblems,
   type CaseView,
   type Reply,
@@ -132,19 +133,13 @@ interface Server {
 
 async function runScenario(server: Server, file: ScenarioFile, partnership: string, scenario: Scenario): Promise<void> {
   let client = server.client;
-  let user: string | undefined;
   let current: CaseView | undefined;
   const versions = new Map<string, number>();
   const remember = (view: CaseView) => {
     versions.set(view.id, view.version);
     recordCase(view);
   };
-  const usernameOf = (as: string | undefined): string => {
-    const chosen = as ?? user;
-    if (chosen === undefined) throw new Error('The first step needs `as`: a role of the partnership');
-    user = chosen;
-    return chosen.includes('.') ? chosen : `${partnership}.${chosen}`;
-  };
+  const usernameOf = scenarioActor(partnership);
 
   for (const [index, step] of scenario.steps.entries()) {
     const label = `step ${index + 1}${step.note ? ` (${step.note})` : ''}`;

@@ -70,7 +70,7 @@ beforeAll(async () => {
     );
     expect(notified.status, JSON.stringify(notified.body)).toBe(200);
     const deadlines = Object.fromEntries(notified.body.deadlines.map((d: { id: string; met: boolean | null }) => [d.id, d.met]));
-    expect(deadlines).toEqual({ 'notify-national-panel': false, 'notify-safeguarding-partners': true, 'rapid-review': null });
+    expect(deadlines).toEqual({ 'notify-national-panel': false, 'notify-safeguarding-partners': true, 'rapid-review': null, 'panel-receives-rapid-review': null });
     seen.rapidReviewDue = notified.body.deadlines.find((d: { id: string }) => d.id === 'rapid-review').due;
     expect(notified.body.tasks).toEqual([expect.objectContaining({ id: 'notify-other-areas', label: expect.any(String), done: false })]);
 

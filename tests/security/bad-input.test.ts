@@ -17,6 +17,8 @@ const TODAY = '2020-10-01';
 
 let server: TestServer;
 let partner: ApiClient;
+/** Who may reach the configuration routes' parsers (anyone else is refused before them). */
+let businessUnit: ApiClient;
 let rotherhamCase: string;
 /** The Merton case that events go to, and its version as last acknowledged. */
 const target = { id: '', version: 1 };
@@ -58,6 +60,7 @@ beforeAll(async () => {
   // Failed sign-ins are part of the fuzzing here; the throttle has its own test.
   server = await startTestServer({ now: TODAY, maxFailedLogins: 1_000_000, log: (line) => logs.push(line) });
   partner = await ApiClient.signIn(server, 'merton.statutory-partner');
+  businessUnit = await ApiClient.signIn(server, 'merton.business-unit');
   const rotherham = await ApiClient.signIn(server, 'rotherham.practitioner');
   const other = await rotherham.createCase('rotherham', 'dispute-resolution', { scope: 'systemic', summary: 'Another partnership', agenciesInvolved: ['RMBC'] });
   expect(other.status).toBe(201);
@@ -77,19 +80,21 @@ interface Request {
   path: string;
   headers: HeaderChoice;
   body: Body;
+  /** Sent as the business unit rather than the statutory partner. */
+  as?: 'business-unit';
 }
 
-function headersFor(choice: HeaderChoice, method: string): Record<string, string> {
+function headersFor(choice: HeaderChoice, method: string, as: ApiClient): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of choice.extra) headers[name] = value;
   if (choice.contentType !== undefined) headers['content-type'] = choice.contentType;
   if (choice.contentEncoding !== undefined) headers['content-encoding'] = choice.contentEncoding;
   if (choice.accept !== undefined) headers.accept = choice.accept;
-  const csrf = { correct: partner.csrfToken, missing: undefined, wrong: `${partner.csrfToken.slice(1)}A`, empty: '', long: 'x'.repeat(4000) }[choice.csrf];
+  const csrf = { correct: as.csrfToken, missing: undefined, wrong: `${as.csrfToken.slice(1)}A`, empty: '', long: 'x'.repeat(4000) }[choice.csrf];
   if (csrf !== undefined && method !== 'GET') headers['x-csrf-token'] = csrf;
   const origin = { none: undefined, own: server.url, other: 'https://evil.example', null: 'null', garbage: '::::' }[choice.origin];
   if (origin !== undefined) headers.origin = origin;
-  const cookie = { ours: partner.cookie, none: undefined, mangled: `${partner.cookie}x`, json: 'sid=j:{"__proto__":{"admin":true}}', garbage: '=;;sid;sid=%E0%A4;__proto__=1' }[choice.cookie];
+  const cookie = { ours: as.cookie, none: undefined, mangled: `${as.cookie}x`, json: 'sid=j:{"__proto__":{"admin":true}}', garbage: '=;;sid;sid=%E0%A4;__proto__=1' }[choice.cookie];
   if (cookie !== undefined) headers.cookie = cookie;
   return headers;
 }
@@ -98,7 +103,7 @@ function headersFor(choice: HeaderChoice, method: string): Record<string, string
 async function send(request: Request): Promise<{ status: number; body: any }> {
   const res = await fetch(`${server.url}${request.path}`, {
     method: request.method,
-    headers: headersFor(request.headers, request.method),
+    headers: headersFor(request.headers, request.method, request.as === 'business-unit' ? businessUnit : partner),
     body: request.body as BodyInit | undefined,
     redirect: 'manual',
   });
@@ -242,6 +247,17 @@ const routes: Route[] = [
       expected.history += 1;
     },
   },
+  // The dry runs: the same parsers and refusals as the routes above, and never anything stored.
+  {
+    name: 'POST /api/partnerships/:p/processes/:proc/cases/check',
+    runs: RUNS,
+    request: fc.record({ method: fc.constant('POST'), path: fc.tuple(p, proc).map(([a, b]) => `/api/partnerships/${a}/processes/${b}/cases/check`), headers: headerChoice(), body: bodyOf(createBody) }),
+  },
+  {
+    name: 'POST /api/cases/:id/events/check',
+    runs: RUNS,
+    request: fc.record({ method: fc.constant('POST'), path: caseId.map((id) => `/api/cases/${id}/events/check`), headers: headerChoice(), body: bodyOf(eventBody) }),
+  },
   {
     name: 'POST …/cases with a well-formed request and hostile form data',
     runs: RUNS,
@@ -275,6 +291,33 @@ const routes: Route[] = [
       expected.cases += 1;
       expected.history += 1;
     },
+  },
+  {
+    name: 'GET /api/partnerships/:p/configuration/… (processes, scenarios, differences, a version\'s file)',
+    runs: RUNS,
+    request: fc.record({
+      method: fc.constant('GET'),
+      path: withQuery(
+        fc.tuple(p, proc, segment(['1', '2', '0', '-1', 'x'])).chain(([a, b, n]) =>
+          fc.constantFrom(`/api/partnerships/${a}/configuration/processes`, `/api/partnerships/${a}/configuration/scenarios`, `/api/partnerships/${a}/configuration/processes/${b}/difference`, `/api/partnerships/${a}/configuration/processes/${b}/versions/${n}/file`, `/api/partnerships/${a}/configuration/processes/${b}/versions/${n}/template-difference`),
+        ),
+      ),
+      headers: headerChoice(),
+      body: fc.constant(undefined),
+      as: fc.constant('business-unit' as const),
+    }),
+  },
+  {
+    name: 'POST /api/partnerships/:p/configuration/processes/:proc/check and /publish with hostile process files',
+    // Each check loads the whole configuration with the upload in it.
+    runs: Math.ceil(RUNS / 5),
+    request: fc.record({
+      method: fc.constant('POST'),
+      path: fc.tuple(p, proc, fc.constantFrom('check', 'publish')).map(([a, b, action]) => `/api/partnerships/${a}/configuration/processes/${b}/${action}`),
+      headers: headerChoice(),
+      body: bodyOf(objectOf([member('content', fc.oneof(hostileText.map((t) => JSON.stringify(t)), fc.constantFrom('"id: dispute-resolution"', '"extends: __proto__"', '"states: {__proto__: {label: x}}"'), json.value)), member('basedOn', fc.oneof(fc.constantFrom('1', '0', '1.5', '"1"'), json.value))])),
+      as: fc.constant('business-unit' as const),
+    }),
   },
   {
     name: 'any method, any path under /api',

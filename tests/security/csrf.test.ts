@@ -31,9 +31,13 @@ function writes(): Write[] {
   const bodies: Record<string, unknown> = {
     'POST /api/partnerships/{p}/processes/{proc}/cases': { data: { summary: 'Forged dispute' } },
     'POST /api/cases/{id}/events': { type: 'UNRESOLVED', data: { attendees: ['lb-merton'] }, expectedVersion: 1 },
+    'POST /api/partnerships/{p}/processes/{proc}/cases/check': { data: { summary: 'Forged dispute' } },
+    'POST /api/cases/{id}/events/check': { type: 'UNRESOLVED', data: { attendees: ['lb-merton'] }, expectedVersion: 1 },
     'DELETE /api/session': undefined,
     'POST /api/notifications/read': undefined,
     'POST /api/notifications/{id}/read': undefined,
+    'POST /api/partnerships/{p}/configuration/processes/{proc}/check': { content: 'id: dispute-resolution' },
+    'POST /api/partnerships/{p}/configuration/processes/{proc}/publish': { content: 'id: dispute-resolution', basedOn: 1 },
   };
   const found: Write[] = [];
   for (const [template, operations] of Object.entries(openApiDocument.paths)) {
@@ -53,9 +57,13 @@ describe('CSRF on every cookie-authenticated write', () => {
     expect(writes().map((w) => `${w.method} ${w.path.replace(caseId, ':id')}`).sort()).toEqual([
       'DELETE /api/session',
       'POST /api/cases/:id/events',
+      'POST /api/cases/:id/events/check',
       'POST /api/notifications/:id/read',
       'POST /api/notifications/read',
+      'POST /api/partnerships/merton/configuration/processes/dispute-resolution/check',
+      'POST /api/partnerships/merton/configuration/processes/dispute-resolution/publish',
       'POST /api/partnerships/merton/processes/dispute-resolution/cases',
+      'POST /api/partnerships/merton/processes/dispute-resolution/cases/check',
     ]);
   });
 

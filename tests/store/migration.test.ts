@@ -16,6 +16,13 @@ import { ApiClient } from '../support/server.ts';
  * on a copy, which runs the migration; then nothing may be lost, and `verify-audit` must pass.
  */
 const FIXTURE = fileURLToPath(new URL('../fixtures/before-history-is-the-record.sqlite', import.meta.url));
+/**
+ * The configuration of the fixture's era, which the upgrade runs with: a database from before versions
+ * were stored is upgraded before its processes change (see README, "Changing a process: versions"). It is
+ * the shipped configuration as it was before the processes were fixed from a reading of the sources
+ * (commit ae99b29); the last test then starts the current one on the upgraded file.
+ */
+const ERA_CONFIG = fileURLToPath(new URL('../fixtures/before-history-is-the-record.config', import.meta.url));
 const EXPECTED = JSON.parse(readFileSync(new URL('../fixtures/before-history-is-the-record.expected.json', import.meta.url), 'utf8')) as {
   madeBy: string;
   today: string;
@@ -107,7 +114,7 @@ beforeAll(async () => {
   copyFileSync(FIXTURE, file);
   old = await readOld(file);
   // The new version on the old file: the same "today" the old server last ran on, so pages compare.
-  server = await startServer({ port: 0, databaseUrl: `sqlite:${file}`, now: EXPECTED.today, demo: true });
+  server = await startServer({ port: 0, databaseUrl: `sqlite:${file}`, now: EXPECTED.today, demo: true, root: ERA_CONFIG });
 });
 afterAll(async () => {
   await server?.close();
@@ -267,7 +274,7 @@ describe('migration 002 on a database made by the version before it', () => {
     const second = join(dir, 'timer.sqlite');
     copyFileSync(FIXTURE, second);
     for (let start = 0; start < 2; start++) {
-      const later = await startServer({ port: 0, databaseUrl: `sqlite:${second}`, now: '2020-09-30', demo: true });
+      const later = await startServer({ port: 0, databaseUrl: `sqlite:${second}`, now: '2020-09-30', demo: true, root: ERA_CONFIG });
       try {
         const reader = await ApiClient.signIn(later, 'rotherham.business-unit');
         const moved = (await reader.get(`/api/cases/${pending.id}`)).body;
@@ -281,11 +288,33 @@ describe('migration 002 on a database made by the version before it', () => {
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stdout).toContain('40 rows, chain intact');
   });
+
+  test("then today's configuration: the processes it changed are stored as new versions, and every old case keeps its own", async () => {
+    await server.close();
+    server = await startServer({ port: 0, databaseUrl: `sqlite:${file}`, now: EXPECTED.today, demo: true });
+    readers.clear(); // signed in to the server that is gone
+    const reader = await ApiClient.signIn(server, 'rotherham.business-unit');
+    const cspr = (await reader.get('/api/partnerships/rotherham/processes/cspr')).body;
+    expect(cspr.newestVersion).toBe(2);
+    for (const [name, before] of Object.entries(EXPECTED.cases)) {
+      const now = await page(before);
+      expect(now.processVersion, name).toBe(1);
+      expect({ state: now.state, tasks: now.tasks.map((t: { id: string; done: boolean }) => [t.id, t.done]), deadlines: now.deadlines.map((d: { id: string }) => d.id) }, name).toEqual({
+        state: before.state,
+        tasks: before.tasks.map((t) => [t.id, t.done]),
+        deadlines: before.deadlines.map((d) => d.id),
+      });
+    }
+  });
 });
 
 describe('migration 002 refuses a database it cannot upgrade without loss, and changes nothing', () => {
-  /** The fixture with `sql` applied (triggers dropped for it, then put back), and the new server run on it. */
-  async function refused(name: string, sql: string) {
+  /**
+   * The fixture with `sql` applied (triggers dropped for it, then put back), and the new server run on it:
+   * as an operator would, `npm start` on the file; or, to upgrade with the fixture's own configuration,
+   * the server started here on it.
+   */
+  async function refused(name: string, sql: string, how: 'npm start' | 'with its configuration' = 'npm start') {
     const copy = join(dir, `${name}.sqlite`);
     copyFileSync(FIXTURE, copy);
     const db = await openConnection(copy);
@@ -300,8 +329,13 @@ describe('migration 002 refuses a database it cannot upgrade without loss, and c
       await db.close();
     }
     const before = await dump(copy);
-    // As an operator would: `npm start` on the file.
-    const result = await runScript('server/main.ts', [], { env: { PORT: '0', DATABASE_URL: `sqlite:${copy}`, WORKFLOW_NOW: EXPECTED.today } });
+    const result =
+      how === 'npm start'
+        ? await runScript('server/main.ts', [], { env: { PORT: '0', DATABASE_URL: `sqlite:${copy}`, WORKFLOW_NOW: EXPECTED.today } })
+        : await startServer({ port: 0, databaseUrl: `sqlite:${copy}`, now: EXPECTED.today, demo: true, root: ERA_CONFIG }).then(
+            async (started) => (await started.close(), { code: 0, stderr: '' }),
+            (error: Error) => ({ code: 1, stderr: error.message }),
+          );
     const after = await dump(copy);
     return { result, before, after, copy };
   }
@@ -322,7 +356,11 @@ describe('migration 002 refuses a database it cannot upgrade without loss, and c
   test('a case the new fold would show differently (an old deadline row edited): named, refused after the re-seal had begun, nothing kept', async () => {
     // The old chain never covered the deadlines table, so this passes the chain check; the rebuild shows it.
     const incident = EXPECTED.cases['rotherham-cspr-rationale']!;
-    const { result, before, after } = await refused('cache-edited', `UPDATE deadlines SET met = 1 WHERE case_id = '${incident.id}' AND id = 'notify-national-panel'`);
+    const { result, before, after } = await refused(
+      'cache-edited',
+      `UPDATE deadlines SET met = 1 WHERE case_id = '${incident.id}' AND id = 'notify-national-panel'`,
+      'with its configuration',
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`After the upgrade, case ${incident.id} (rotherham/cspr) would not be what this version showed: deadlines: `);
     expect(result.stderr).toMatch(/"notify-national-panel":\{"due":"2022-09-26","met":true\}.* before, .*"notify-national-panel":\{"due":"2022-09-26","met":false\}.* after/);

@@ -15,6 +15,9 @@ const NAVIGATION = [
   { href: '/processes', text: 'Processes' },
 ] as const;
 
+/** The business unit's own item: its routes refuse everyone else. */
+const CONFIGURATION = { href: '/configuration', text: 'Configuration' } as const;
+
 function isCurrent(href: string, pathname: string): boolean {
   return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
 }
@@ -42,11 +45,13 @@ function NotificationsItem({ pathname }: { pathname: string }) {
 /** The GOV.UK page template: skip link, header with the partnership, service navigation, main, footer. */
 export function Layout({
   partnershipName,
+  mayConfigure = false,
   user,
   onSignOut,
   children,
 }: {
   partnershipName?: string;
+  mayConfigure?: boolean;
   user?: User;
   onSignOut?: () => void;
   children: ReactNode;
@@ -78,7 +83,7 @@ export function Layout({
               {user && (
                 <nav aria-label="Menu" className="govuk-service-navigation__wrapper">
                   <ul className="govuk-service-navigation__list" id="navigation">
-                    {NAVIGATION.map((item) => {
+                    {(mayConfigure ? [...NAVIGATION, CONFIGURATION] : NAVIGATION).map((item) => {
                       const current = isCurrent(item.href, pathname);
                       return (
                         <li
@@ -105,10 +110,13 @@ export function Layout({
         </section>
       </header>
       <div className="govuk-width-container">
+        {/* In a landmark of its own, so that everything on the page is in one. */}
         {user && (
-          <p className="govuk-body-s app-signed-in">
-            Signed in as <strong>{user.username}</strong>
-          </p>
+          <section aria-label="Your account">
+            <p className="govuk-body-s app-signed-in">
+              Signed in as <strong>{user.username}</strong>
+            </p>
+          </section>
         )}
         <main className="govuk-main-wrapper" id="main-content" tabIndex={-1}>
           {children}

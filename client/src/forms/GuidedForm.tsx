@@ -17,7 +17,9 @@ import { loadForm, validatorUrl } from './formDefinitions.ts';
 import { describeFields, fieldId, type Field } from './fields.ts';
 import { formFlowMachine } from './formFlowMachine.ts';
 import { toData, toFormValues, type FormValues } from './formValues.ts';
-import { FieldView } from './SchemaFields.tsx';
+import { placeRefusals } from './refusals.ts';
+import { conditionalsOf, isShown, placedUnderChoices, revealsOf, withoutHidden } from './reveal.ts';
+import { ConditionalsContext, FieldView } from './SchemaFields.tsx';
 import { ajvErrorsToFieldErrors, listErrors, loadValidator, pointerToPath } from './validation.ts';
 
 export interface GuidedFormProps<R> {
@@ -33,6 +35,8 @@ export interface GuidedFormProps<R> {
   /** Shown above the check of a form-less event, to say what sending it does. */
   confirmation?: ReactNode;
   submit(data: Record<string, unknown>): Promise<R>;
+  /** The dry run of `submit`: the server's rules on the answers, storing nothing. */
+  check(data: Record<string, unknown>): Promise<unknown>;
   onDone(result: R): void;
   /** Called when the case changed under the form: the page fetches it again. */
   onConflict?(): void;
@@ -66,6 +70,7 @@ function FormFlow<R>({
   cancelHref,
   confirmation,
   submit,
+  check,
   onDone,
   onConflict,
   validate,
@@ -75,12 +80,17 @@ function FormFlow<R>({
     () => (definition ? describeFields(definition.schema, definition.schema, definition.ui) : []),
     [definition],
   );
+  const reveals = useMemo(() => (definition ? revealsOf(definition.schema, definition.ui) : new Map()), [definition]);
+  const conditionals = useMemo(() => conditionalsOf(reveals, fields), [reveals, fields]);
+  const underChoices = useMemo(() => placedUnderChoices(conditionals), [conditionals]);
   const [restored, setRestored] = useState(() => (definition ? loadDraft<FormValues>(user.username, draftSubject) : null));
   const [discarded, setDiscarded] = useState(false);
   const emptyValues = useMemo(() => toFormValues(fields, undefined), [fields]);
 
+  // A hidden question's answer is kept while the page is open, in case it is revealed again, but never sent.
+  const answers = (values: FormValues) => withoutHidden(reveals, toData(fields, values));
   const resolver: Resolver<FormValues, unknown, Record<string, unknown>> = (values) => {
-    const data = toData(fields, values);
+    const data = answers(values);
     if (validate && !validate(data)) return { values: {}, errors: ajvErrorsToFieldErrors(validate.errors ?? [], fields) };
     return { values: data, errors: {} };
   };
@@ -119,6 +129,8 @@ function FormFlow<R>({
 
   const submitRef = useRef(submit);
   submitRef.current = submit;
+  const checkRef = useRef(check);
+  checkRef.current = check;
   const result = useRef<R | undefined>(undefined);
   const machine = useMemo(
     () =>
@@ -128,6 +140,7 @@ function FormFlow<R>({
             result.current = await submitRef.current(input.data);
             return result.current;
           }),
+          check: fromPromise<unknown, { data: Record<string, unknown> }>(({ input }) => checkRef.current(input.data)),
         },
       }),
     [],
@@ -150,22 +163,28 @@ function FormFlow<R>({
     if (state.value !== 'editing') setDiscarded(false);
   }, [state.value]); // Only entering a state matters; the page's callbacks may change identity meanwhile.
 
-  // The server's refusals about the answers go onto the fields they name, like the browser's own.
+  const liveData = answers(methods.watch());
+  const refusals = placeRefusals(error?.guardIssues() ?? [], fields, (path) => isShown(reveals, path.split('.')[0]!, liveData));
+
+  // The server's refusals about the answers go onto the fields they name, like the browser's own;
+  // a guard's beside the question it reads.
   useEffect(() => {
     for (const issue of error?.fieldIssues() ?? []) {
       methods.setError(pointerToPath(issue.path) || 'root.server', { type: 'server', message: issue.message });
     }
-  }, [error, methods]);
+    for (const refusal of refusals) if (refusal.path) methods.setError(refusal.path, { type: 'guard', message: refusal.message });
+  }, [error, methods]); // The refusals are a function of the error, read when it arrives.
 
   useEffect(() => {
     if (state.value === 'editing' && focusPath) document.getElementById(fieldId(focusPath))?.focus();
   }, [state.value, focusPath]);
 
-  if (state.value === 'editing') {
+  if (state.value === 'editing' || state.value === 'vetting') {
     const summaryItems: SummaryItem[] = [
       ...listErrors(methods.formState.errors, fields),
-      ...(error?.guardIssues() ?? []).map((issue) => ({ message: issue.message })),
+      ...refusals.filter((refusal) => !refusal.path).map((refusal) => ({ message: refusal.message })),
     ];
+    const vetting = state.value === 'vetting';
     return (
       <FormProvider {...methods}>
         <form noValidate onSubmit={methods.handleSubmit((valid) => send({ type: 'CHECK', data: valid }))}>
@@ -188,12 +207,16 @@ function FormFlow<R>({
               </button>
             </div>
           )}
-          {fields.map((field) => (
-            <FieldView key={field.name} field={field} />
-          ))}
+          <ConditionalsContext.Provider value={conditionals}>
+            {fields
+              .filter((field) => !underChoices.has(field.name) && isShown(reveals, field.name, liveData))
+              .map((field) => (
+                <FieldView key={field.name} field={field} />
+              ))}
+          </ConditionalsContext.Provider>
           <div className="govuk-button-group">
-            <button type="submit" className="govuk-button">
-              Continue
+            <button type="submit" className="govuk-button" disabled={vetting} aria-disabled={vetting}>
+              {vetting ? 'Checking…' : 'Continue'}
             </button>
             <Link className="govuk-link" href={cancelHref}>
               Cancel
@@ -221,7 +244,13 @@ function FormFlow<R>({
         {definition ? 'Check your answers' : title}
       </PageHeading>
       {confirmation}
-      {fields.length > 0 && <CheckAnswers fields={fields} data={data} onChange={(path) => send({ type: 'EDIT', focusPath: path })} />}
+      {fields.length > 0 && (
+        <CheckAnswers
+          fields={fields.filter((field) => isShown(reveals, field.name, data))}
+          data={data}
+          onChange={(path) => send({ type: 'EDIT', focusPath: path })}
+        />
+      )}
       <div className="govuk-button-group">
         <button
           type="button"

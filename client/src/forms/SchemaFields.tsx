@@ -1,8 +1,27 @@
-import type { ReactNode } from 'react';
-import { get, useController, useFieldArray, useFormContext } from 'react-hook-form';
+import { createContext, useContext, type InputHTMLAttributes, type ReactNode } from 'react';
+import { get, useController, useFieldArray, useFormContext, useWatch } from 'react-hook-form';
 import { assertNever } from '../assertNever.ts';
-import { fieldAt, fieldId, type Field, type FieldKind } from './fields.ts';
+import { fieldAt, fieldId, type Field, type FieldKind, type Option } from './fields.ts';
 import { toFormValue, type FormValues } from './formValues.ts';
+import type { Conditionals } from './reveal.ts';
+
+/** The questions each radio or checkbox choice reveals beneath it (see reveal.ts). */
+export const ConditionalsContext = createContext<Conditionals>(new Map());
+
+/**
+ * The GOV.UK conditional reveal: the questions a choice reveals, beneath it, hidden until it is
+ * chosen. Always in the page, so the choice's `aria-controls` names an element that exists. Hidden
+ * by the `hidden` attribute too: govuk-frontend's class hides only once its own script has run.
+ */
+function Conditional({ id, kind, chosen, fields }: { id: string; kind: 'radios' | 'checkboxes'; chosen: boolean; fields: Field[] }) {
+  return (
+    <div className={`govuk-${kind}__conditional${chosen ? '' : ` govuk-${kind}__conditional--hidden`}`} id={id} hidden={!chosen}>
+      {fields.map((inner) => (
+        <FieldView key={inner.name} field={inner} />
+      ))}
+    </div>
+  );
+}
 
 /**
  * GOV.UK Design System markup for every kind of field a form schema can describe. Used inside a
@@ -155,41 +174,75 @@ function DateField({ field }: { field: Of<'date'> }) {
   );
 }
 
+/** One radio or checkbox with its label, hint and the questions it reveals; `input` draws the control itself. */
+function Choice({
+  kind,
+  id,
+  option,
+  revealed,
+  chosen,
+  input,
+}: {
+  kind: 'radios' | 'checkboxes';
+  id: string;
+  option: Option;
+  revealed?: Field[];
+  chosen: boolean;
+  input(common: InputHTMLAttributes<HTMLInputElement>): ReactNode;
+}) {
+  const common = {
+    className: `govuk-${kind}__input`,
+    id,
+    'aria-describedby': option.hint ? `${id}-hint` : undefined,
+    'aria-controls': revealed ? `${id}-conditional` : undefined,
+  };
+  return (
+    <>
+      <div className={`govuk-${kind}__item`}>
+        {input(common)}
+        <label className={`govuk-label govuk-${kind}__label`} htmlFor={id}>
+          {option.label}
+        </label>
+        {option.hint && (
+          <div id={`${id}-hint`} className={`govuk-hint govuk-${kind}__hint`}>
+            {option.hint}
+          </div>
+        )}
+      </div>
+      {revealed && <Conditional id={`${id}-conditional`} kind={kind} chosen={chosen} fields={revealed} />}
+    </>
+  );
+}
+
 function RadioField({ field }: { field: Of<'choice'> | Of<'boolean'> }) {
   const { register } = useFormContext<FormValues>();
   const error = useErrorAt(field.path);
   const id = fieldId(field.path);
-  const options =
+  const revealing = useContext(ConditionalsContext).get(field.path);
+  const chosen = useWatch<FormValues>({ name: field.path });
+  const options: Option[] =
     field.kind === 'boolean'
       ? [
-          { value: 'true', label: 'Yes', hint: undefined },
-          { value: 'false', label: 'No', hint: undefined },
+          { value: 'true', label: 'Yes' },
+          { value: 'false', label: 'No' },
         ]
       : field.options;
   return (
     <Fieldset field={field} error={error}>
-      <div className={`govuk-radios${field.kind === 'boolean' ? ' govuk-radios--inline' : ''}`}>
+      {/* GOV.UK: inline radios cannot reveal questions beneath a choice. */}
+      <div className={`govuk-radios${field.kind === 'boolean' && !revealing ? ' govuk-radios--inline' : ''}`}>
         {options.map((option, index) => {
-          const optionId = index === 0 ? id : `${id}-${index}`;
+          const value = String(option.value);
           return (
-            <div className="govuk-radios__item" key={String(option.value)}>
-              <input
-                className="govuk-radios__input"
-                id={optionId}
-                type="radio"
-                value={String(option.value)}
-                aria-describedby={option.hint ? `${optionId}-hint` : undefined}
-                {...register(field.path)}
-              />
-              <label className="govuk-label govuk-radios__label" htmlFor={optionId}>
-                {option.label}
-              </label>
-              {option.hint && (
-                <div id={`${optionId}-hint`} className="govuk-hint govuk-radios__hint">
-                  {option.hint}
-                </div>
-              )}
-            </div>
+            <Choice
+              key={value}
+              kind="radios"
+              id={index === 0 ? id : `${id}-${index}`}
+              option={option}
+              revealed={revealing?.get(value)}
+              chosen={chosen === value}
+              input={(common) => <input {...common} type="radio" value={value} {...register(field.path)} />}
+            />
           );
         })}
       </div>
@@ -201,6 +254,7 @@ function CheckboxField({ field }: { field: Of<'multi-choice'> }) {
   const { field: control } = useController<FormValues>({ name: field.path });
   const error = useErrorAt(field.path, true);
   const id = fieldId(field.path);
+  const revealing = useContext(ConditionalsContext).get(field.path);
   const chosen = Array.isArray(control.value) ? (control.value as string[]) : [];
   const toggle = (value: string, on: boolean) =>
     control.onChange(on ? [...chosen, value] : chosen.filter((item) => item !== value));
@@ -209,29 +263,26 @@ function CheckboxField({ field }: { field: Of<'multi-choice'> }) {
       <div className="govuk-checkboxes">
         {field.options.map((option, index) => {
           const value = String(option.value);
-          const optionId = index === 0 ? id : `${id}-${index}`;
           return (
-            <div className="govuk-checkboxes__item" key={value}>
-              <input
-                className="govuk-checkboxes__input"
-                id={optionId}
-                name={field.path}
-                type="checkbox"
-                value={value}
-                checked={chosen.includes(value)}
-                onChange={(event) => toggle(value, event.target.checked)}
-                onBlur={control.onBlur}
-                aria-describedby={option.hint ? `${optionId}-hint` : undefined}
-              />
-              <label className="govuk-label govuk-checkboxes__label" htmlFor={optionId}>
-                {option.label}
-              </label>
-              {option.hint && (
-                <div id={`${optionId}-hint`} className="govuk-hint govuk-checkboxes__hint">
-                  {option.hint}
-                </div>
+            <Choice
+              key={value}
+              kind="checkboxes"
+              id={index === 0 ? id : `${id}-${index}`}
+              option={option}
+              revealed={revealing?.get(value)}
+              chosen={chosen.includes(value)}
+              input={(common) => (
+                <input
+                  {...common}
+                  name={field.path}
+                  type="checkbox"
+                  value={value}
+                  checked={chosen.includes(value)}
+                  onChange={(event) => toggle(value, event.target.checked)}
+                  onBlur={control.onBlur}
+                />
               )}
-            </div>
+            />
           );
         })}
       </div>

@@ -2,7 +2,10 @@ import { assign, fromPromise, setup } from 'xstate';
 import { ApiError, ERROR_CODES } from '../api.ts';
 
 /**
- * The guided flow of every form: answer the questions, check the answers, send them. A refusal that
+ * The guided flow of every form: answer the questions, have the server's rules look at them (a dry
+ * run that stores nothing), check the answers, send them. A dry run that finds a problem with the
+ * answers keeps the person at the questions; one that cannot answer (offline, a server error) lets
+ * them go on, as the sending checks everything again. A refusal that
  * is about the answers (validation or a guard) returns to the questions with the reasons; a version
  * conflict keeps the answers and asks the person to look again at the refreshed case; anything else
  * is an error they can retry. Events without a form start at the check (a confirmation).
@@ -45,6 +48,9 @@ export const formFlowMachine = setup({
     submit: fromPromise<unknown, { data: Record<string, unknown> }>(async () => {
       throw new Error('formFlowMachine needs a submit actor');
     }),
+    check: fromPromise<unknown, { data: Record<string, unknown> }>(async () => {
+      throw new Error('formFlowMachine needs a check actor');
+    }),
   },
   guards: {
     hasForm: ({ context }) => context.hasForm,
@@ -59,7 +65,18 @@ export const formFlowMachine = setup({
     },
     editing: {
       on: {
-        CHECK: { target: 'checking', actions: assign({ data: ({ event }) => event.data, error: null, focusPath: null }) },
+        CHECK: { target: 'vetting', actions: assign({ data: ({ event }) => event.data, error: null, focusPath: null }) },
+      },
+    },
+    vetting: {
+      invoke: {
+        src: 'check',
+        input: ({ context }) => ({ data: context.data }),
+        onDone: 'checking',
+        onError: [
+          { guard: ({ event }) => isAboutTheAnswers(event.error), target: 'editing', actions: assign({ error: ({ event }) => asApiError(event.error) }) },
+          { target: 'checking' },
+        ],
       },
     },
     checking: {

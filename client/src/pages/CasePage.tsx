@@ -131,6 +131,17 @@ function NextSteps({ record, definition }: { record: CaseRecord; definition: Pro
               {event.label}
             </Link>
             {described?.description && <p className="govuk-hint">{described.description}</p>}
+            {event.warnings?.map((warning) => (
+              <div className="govuk-warning-text" key={warning}>
+                <span className="govuk-warning-text__icon" aria-hidden="true">
+                  !
+                </span>
+                <strong className="govuk-warning-text__text">
+                  <span className="govuk-visually-hidden">Warning</span>
+                  {warning}
+                </strong>
+              </div>
+            ))}
           </li>
         );
       })}

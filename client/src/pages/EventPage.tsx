@@ -55,6 +55,7 @@ function EventFlow({ record, type, onConflict }: { record: CaseRecord; type: str
         )
       }
       submit={(data) => api.sendEvent(record.id, event.type, data, record.version)}
+      check={(data) => api.checkEvent(record.id, event.type, data, record.version)}
       onDone={() => navigate(caseHref, { replace: true, flash: `${event.label}: done.` })}
       onConflict={onConflict}
     />

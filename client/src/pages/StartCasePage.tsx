@@ -21,6 +21,7 @@ export function StartCasePage({ process }: { process: ProcessId }) {
             submitLabel="Start the case"
             cancelHref="/start"
             submit={(data) => api.startCase(partnership.id, process, data)}
+            check={(data) => api.checkStart(partnership.id, process, data)}
             onDone={(created) =>
               navigate(`/cases/${encodeURIComponent(created.id)}`, { replace: true, flash: 'The case has been started.' })
             }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { CaseService } from '../../cases/service.ts';
+import type { CaseService, EventCheck, EventRequest } from '../../cases/service.ts';
 import { BadRequestError } from '../../engine/errors.ts';
 import { readableCasesSql } from '../../cases/access.ts';
 import { availableEvents } from '../../engine/view.ts';
@@ -19,13 +19,38 @@ const MAX_LIMIT = 200;
 export function caseCreationRoutes(service: CaseService): Router {
   const router = Router();
   router.post('/:p/processes/:proc/cases', requireCsrf, jsonObjectBody, async (req, res) => {
-    const { data } = req.body as Record<string, unknown>;
-    if (!isPlainObject(data)) throw new BadRequestError('Send {data: {...}} with the start form\'s answers');
+    const data = startData(req.body);
     const { user } = authOf(res);
     service.process(user, String(req.params.p), String(req.params.proc));
     res.status(201).json(await service.create(user, String(req.params.p), String(req.params.proc), data));
   });
+  // A dry run of the start: the same refusals, nothing stored.
+  router.post('/:p/processes/:proc/cases/check', requireCsrf, jsonObjectBody, (req, res) => {
+    const data = startData(req.body);
+    service.checkCreate(authOf(res).user, String(req.params.p), String(req.params.proc), data);
+    res.json({ ok: true });
+  });
   return router;
+}
+
+function startData(body: unknown): Record<string, unknown> {
+  const { data } = body as Record<string, unknown>;
+  if (!isPlainObject(data)) throw new BadRequestError('Send {data: {...}} with the start form\'s answers');
+  return data;
+}
+
+/** `{type, data, expectedVersion}`; a dry run may leave the version out. */
+function eventBody(body: unknown, versionRequired: true): EventRequest;
+function eventBody(body: unknown, versionRequired: false): EventCheck;
+function eventBody(body: unknown, versionRequired: boolean): EventCheck {
+  const { type, data, expectedVersion } = body as Record<string, unknown>;
+  if (typeof type !== 'string' || type === '') throw new BadRequestError('Send "type": the event to send');
+  if (!isPlainObject(data)) throw new BadRequestError('Send "data": an object with the form\'s answers ({} for an event without a form)');
+  if (expectedVersion === undefined && !versionRequired) return { type, data };
+  if (typeof expectedVersion !== 'number' || !Number.isInteger(expectedVersion)) {
+    throw new BadRequestError('Send "expectedVersion": the version of the case you are looking at');
+  }
+  return { type, data, expectedVersion };
 }
 
 export function caseRoutes(service: CaseService, db: Database, clock: Clock): Router {
@@ -106,13 +131,12 @@ export function caseRoutes(service: CaseService, db: Database, clock: Clock): Ro
   });
 
   router.post('/:id/events', requireCsrf, jsonObjectBody, async (req, res) => {
-    const { type, data, expectedVersion } = req.body as Record<string, unknown>;
-    if (typeof type !== 'string' || type === '') throw new BadRequestError('Send "type": the event to send');
-    if (!isPlainObject(data)) throw new BadRequestError('Send "data": an object with the form\'s answers ({} for an event without a form)');
-    if (typeof expectedVersion !== 'number' || !Number.isInteger(expectedVersion)) {
-      throw new BadRequestError('Send "expectedVersion": the version of the case you are looking at');
-    }
-    res.json(await service.sendEvent(authOf(res).user, String(req.params.id), { type, data, expectedVersion }));
+    res.json(await service.sendEvent(authOf(res).user, String(req.params.id), eventBody(req.body, true)));
+  });
+  // A dry run of the event: the same refusals in the same order, nothing stored.
+  router.post('/:id/events/check', requireCsrf, jsonObjectBody, async (req, res) => {
+    await service.checkEvent(authOf(res).user, String(req.params.id), eventBody(req.body, false));
+    res.json({ ok: true });
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { readableCasesSql } from '../../cases/access.ts';
+import { mayConfigure } from '../../cases/configuration.ts';
 import type { CaseService, User } from '../../cases/service.ts';
 import { processVersion, type CompiledPartnership, type CompiledProcess } from '../../engine/catalogue.ts';
 import { describeProcess, edgesOf } from '../../engine/describe.ts';
@@ -53,6 +54,8 @@ export function definitionRoutes(service: CaseService, db: Database, clock: Cloc
         statutoryPartners: partnership.def.statutoryPartners,
         roles: partnership.def.roles,
         processes: [...partnership.processes.values()].map((p) => ({ id: p.def.id, title: p.def.title, version: p.def.version })),
+        // Whether to offer the configuration pages (the business unit's): their routes check it again.
+        mayConfigure: mayConfigure(partnership, user),
       },
     ]);
   });
