@@ -14,7 +14,8 @@ import { SessionStore, DEFAULT_SESSION_POLICY, type SessionPolicy } from './auth
 import { DEMO_PASSWORD, demoUsers, readUsersFile, userDirectory, usersWithPassword, type UserRecord } from './auth/users.ts';
 import { ConfigurationService } from './cases/configuration.ts';
 import { CaseService } from './cases/service.ts';
-import { fixedClock, systemClock } from './clock.ts';
+import { fixedClock, systemClock, type Clock } from './clock.ts';
+import { calendarRunningOut } from './engine/dates/index.ts';
 import { formatProblem, loadCatalogue } from './config/index.ts';
 import type { Catalogue } from './engine/catalogue.ts';
 import { createApp, trustProxySetting } from './http/app.ts';
@@ -78,6 +79,16 @@ export function sqlitePath(databaseUrl: string): string {
 }
 
 /** The zone a date-only WORKFLOW_NOW is read in: the partnerships' (they are all English). */
+/** One warning per calendar in use that has less than a year of bank holidays left, on its partnerships' today. */
+export function calendarWarnings(catalogue: Catalogue, clock: Clock): string[] {
+  const warnings = new Map<string, string>();
+  for (const p of catalogue.partnerships.values()) {
+    const warning = calendarRunningOut(p.calendar, clock.today(p.def.timeZone));
+    if (warning !== undefined) warnings.set(p.calendar.id, warning);
+  }
+  return [...warnings.values()];
+}
+
 function defaultTimeZone(catalogue: Catalogue): string {
   return [...catalogue.partnerships.values()][0]?.def.timeZone ?? 'Europe/London';
 }
@@ -148,6 +159,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     log(`notice: workflows/${b.partnership}/${b.process}.yaml is behind: it holds version ${b.files}, and version ${b.newest} published by ${b.publishedBy} through the app stays the newest. Download the published file (Configuration, ${b.process}) and put it in the repository`);
   }
   const clock = options.now !== undefined ? fixedClock(options.now, defaultTimeZone(catalogue)) : systemClock;
+  for (const warning of calendarWarnings(catalogue, clock)) log(`warning: ${warning}`);
   let mailer;
   try {
     mailer = options.smtpUrl === undefined || options.smtpUrl === '' ? undefined : smtpMailer(options.smtpUrl);

@@ -100,6 +100,14 @@ export function onUnauthenticated(listener: () => void): () => void {
   return () => unauthenticatedListeners.delete(listener);
 }
 
+const seenListeners = new Set<() => void>();
+
+/** Each answer but a 401 means the server saw the session just now, which keeps it from idling out. */
+export function onSessionSeen(listener: () => void): () => void {
+  seenListeners.add(listener);
+  return () => seenListeners.delete(listener);
+}
+
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -115,6 +123,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   } catch {
     throw new ApiError(0, ERROR_CODES.network, 'The service could not be reached. Check your connection and try again.');
   }
+  if (response.status !== 401) seenListeners.forEach((listener) => listener());
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => null);
   if (response.ok) return payload as T;
@@ -180,6 +189,7 @@ export const api = {
   markAllNotificationsRead: () => request<{ unread: number }>('POST', '/api/notifications/read'),
 
   configuredProcesses: (p: PartnershipId) => request<ConfiguredProcess[]>('GET', `${configurationUrl(p)}/processes`),
+  calendar: (p: PartnershipId) => request<{ id: string; name: string; lastDay: string; warning: string | null }>('GET', `${configurationUrl(p)}/calendar`),
   scenarios: (p: PartnershipId) => request<ScenarioOutcome[]>('GET', `${configurationUrl(p)}/scenarios`),
   difference: (p: PartnershipId, proc: ProcessId, from: number, to: number) =>
     request<Difference>('GET', `${configurationUrl(p, proc)}/difference${query({ from, to })}`),

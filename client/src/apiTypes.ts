@@ -18,6 +18,8 @@ export interface User {
 export interface Session {
   user: User;
   csrfToken: string;
+  /** Seconds: how long the session lasts after any request, and at most from now (see TimeoutWarning). */
+  lifetime: { idleSeconds: number; endsInSeconds: number };
 }
 
 export interface PartnershipSummary {

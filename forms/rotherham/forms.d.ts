@@ -1,6 +1,81 @@
 /* Generated from the JSON Schemas beside this file by `npm run build` (scripts/generate-form-types.ts). Do not edit. */
 
 /**
+ * Record any learning published from this appraisal. There may be none.
+ */
+export interface AppraisalCloseForm {
+/**
+ * Outputs are lodged on the Safeguarding Children Partnership website. Leave empty if there are none.
+ */
+learningOutputs?: {
+kind: (("seven-minute-briefing" | "learning-on-a-page") & string)
+/**
+ * For example, "Hearing the Voice of the Child".
+ */
+title: string
+}[]
+/**
+ * For example, 27 3 2023
+ */
+findingsSharedOn?: string
+}
+
+export interface AppraisalCorrectDatesForm {
+/**
+ * Leave blank to keep it as recorded. For example, 27 3 2023
+ */
+referredOn?: string
+/**
+ * The reason stays in the history with the old and new dates.
+ */
+reason: string
+}
+
+export interface AppraisalFindingsSharedForm {
+/**
+ * For example, 27 3 2023
+ */
+findingsSharedOn: string
+}
+
+export interface AppraisalFindingsForm {
+/**
+ * @minItems 1
+ */
+themes: [(("information-sharing" | "communication" | "disguised-compliance" | "splitting-of-professionals" | "voice-of-the-child" | "outstanding-practice") & string & ("information-sharing" | "communication" | "disguised-compliance" | "splitting-of-professionals" | "voice-of-the-child" | "outstanding-practice") & string), ...((("information-sharing" | "communication" | "disguised-compliance" | "splitting-of-professionals" | "voice-of-the-child" | "outstanding-practice") & string & ("information-sharing" | "communication" | "disguised-compliance" | "splitting-of-professionals" | "voice-of-the-child" | "outstanding-practice") & string))[]]
+/**
+ * What the group found, and the learning it identifies.
+ */
+findings: string
+}
+
+/**
+ * The Practice Standards Group appraises real case examples to identify the learning.
+ */
+export interface AppraisalReferralForm {
+/**
+ * Do not include a child's full name.
+ */
+caseReference?: string
+/**
+ * For example, 27 3 2023
+ */
+referredOn: string
+referralReason: (("cause-for-concern" | "outstanding-practice") & string)
+/**
+ * What the agencies did, and why it is referred.
+ */
+summary: string
+}
+
+export interface AppraisalScheduleForm {
+/**
+ * For example, 27 3 2023
+ */
+meetingDate: string
+}
+
+/**
  * The Independent Chair arbitrates at the Chief Officer Group when an issue cannot otherwise be resolved.
  */
 export interface DisputeDeterminationForm {
@@ -90,6 +165,7 @@ export interface VetoReferralForm {
  * For example, 27 3 2020
  */
 conferenceDate: string
+conferenceType?: (("initial" | "review" | "transfer-in") & string)
 /**
  * For example, that the child should no longer be subject to a child protection plan.
  */
@@ -98,6 +174,10 @@ majorityDecision: string
  * For example, that the child should remain subject to child protection planning.
  */
 chairDecision: string
+/**
+ * The annual report counts vetoes by their effect.
+ */
+vetoEffect?: (("remains-subject-to-plan" | "becomes-subject-to-plan" | "not-subject-to-plan") & string)
 /**
  * Do not include a child's full name.
  */

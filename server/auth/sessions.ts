@@ -6,6 +6,16 @@ export interface Session {
   csrfToken: string;
   /** The user's fingerprint when the session began (see userFingerprint). */
   fingerprint: string;
+  /** When it began (ms): it ends `absoluteMs` after, however busy. */
+  createdAt: number;
+}
+
+/** What the client is told of a session's end, so it can warn before it comes (seconds). */
+export interface SessionLifetime {
+  /** At least this long after any request the session still lasts: the idle time less the touch interval. */
+  idleSeconds: number;
+  /** The session ends this long from now however busy it is. */
+  endsInSeconds: number;
 }
 
 export interface SessionPolicy {
@@ -32,8 +42,8 @@ export class SessionStore {
 
   async create(username: string, fingerprint: string): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
-    const session = { username, csrfToken: randomBytes(32).toString('base64url'), fingerprint };
     const now = this.nowMs();
+    const session = { username, csrfToken: randomBytes(32).toString('base64url'), fingerprint, createdAt: now };
     await this.db.transaction((tx) =>
       tx.run('INSERT INTO sessions (token_hash, username, csrf_token, user_fingerprint, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)', [
         tokenHash(token),
@@ -61,10 +71,23 @@ export class SessionStore {
     }
     // Touch at most once a minute (a write per request would queue behind every transition), and
     // well within the idle time, so a session in use never idles out between two touches.
-    if (now - row.last_seen_at > Math.min(60_000, this.policy.idleMs / 4)) {
+    if (now - row.last_seen_at > this.touchIntervalMs()) {
       await this.db.transaction((tx) => tx.run('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?', [now, tokenHash(token)]));
     }
-    return { username: row.username, csrfToken: row.csrf_token, fingerprint: row.user_fingerprint };
+    return { username: row.username, csrfToken: row.csrf_token, fingerprint: row.user_fingerprint, createdAt: row.created_at };
+  }
+
+  /** How stale `last_seen_at` may be: a request inside this interval is not written down. */
+  private touchIntervalMs(): number {
+    return Math.min(60_000, this.policy.idleMs / 4);
+  }
+
+  /** Conservative, so a page that warns from it never warns after the session has already ended. */
+  lifetime(session: Session): SessionLifetime {
+    return {
+      idleSeconds: Math.floor((this.policy.idleMs - this.touchIntervalMs()) / 1000),
+      endsInSeconds: Math.max(0, Math.floor((session.createdAt + this.policy.absoluteMs - this.nowMs()) / 1000)),
+    };
   }
 
   async destroy(token: string): Promise<void> {

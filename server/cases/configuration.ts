@@ -28,6 +28,7 @@ import {
 import { ForbiddenError, NotFoundError, ProcessRejectedError } from '../engine/errors.ts';
 import { countReadableByStateAndVersion, publishedSources, publishVersion, readVersionSource } from '../store/process-versions.ts';
 import type { Database } from '../store/sqlite.ts';
+import { calendarRunningOut } from '../engine/dates/index.ts';
 import { readableCasesSql } from './access.ts';
 import type { CaseService, User } from './service.ts';
 
@@ -207,6 +208,12 @@ export class ConfigurationService {
   }
 
   /** The partnership's scenarios, each run on the newest version of its process. */
+  /** The partnership's working-day calendar: its last day, and a warning while less than a year of it is left. */
+  calendar(user: User, partnershipId: string): { id: string; name: string; lastDay: string; warning: string | null } {
+    const { calendar, def } = this.partnership(user, partnershipId);
+    return { id: calendar.id, name: calendar.name, lastDay: calendar.lastDay, warning: calendarRunningOut(calendar, this.deps.clock.today(def.timeZone)) ?? null };
+  }
+
   scenarios(user: User, partnershipId: string): ScenarioOutcome[] {
     const partnership = this.partnership(user, partnershipId);
     const { catalogue } = this.deps.service;

@@ -210,8 +210,7 @@ export function summarise(
     for (const { event, field, label } of def.reports?.outcomes ?? []) {
       const counts: Record<string, number> = {};
       for (const row of rows.filter((r) => r.type === event)) {
-        const value = readPath(row.data, field);
-        for (const item of Array.isArray(value) ? value : [value]) {
+        for (const item of valuesAt(row.data, field)) {
           if (item === undefined || item === null) continue;
           counts[String(item)] = (counts[String(item)] ?? 0) + 1;
         }
@@ -237,4 +236,18 @@ function deadlineLabel(partnership: CompiledPartnership, processId: string, dead
   const newest = partnership.processes.get(processId);
   const having = [...(newest === undefined ? [] : [newest]), ...versions.reverse()].find((p) => p.def.deadlines?.[deadlineId] !== undefined);
   return having?.def.deadlines?.[deadlineId]?.label ?? deadlineId;
+}
+
+/**
+ * The answers at a dotted path, through lists on the way: `learningOutputs.kind` is the kind of each
+ * output recorded, so a summary counts outputs by kind; a list at the end counts each of its items.
+ */
+function valuesAt(data: unknown, path: string): unknown[] {
+  let values: unknown[] = [data];
+  for (const key of path.split('.')) {
+    values = values
+      .flatMap((value) => (Array.isArray(value) ? value : [value]))
+      .map((value) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined));
+  }
+  return values.flatMap((value) => (Array.isArray(value) ? value : [value]));
 }

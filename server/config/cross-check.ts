@@ -150,7 +150,8 @@ class ProcessChecker {
     log?.reason.forEach((f, i) => this.field(f, ['reports', 'escalationLog', 'reason', i]));
     log?.outcome.forEach((f, i) => this.field(f, ['reports', 'escalationLog', 'outcome', i]));
     def.reports?.outcomes?.forEach((o, i) => {
-      if (!def.events.some((e) => e.type === o.event)) this.report(['reports', 'outcomes', i, 'event'], `unknown event "${o.event}"`);
+      // CREATE counts what a case was started with (the start form's answers).
+      if (o.event !== CREATE_EVENT && !def.events.some((e) => e.type === o.event)) this.report(['reports', 'outcomes', i, 'event'], `unknown event "${o.event}"`);
       this.field(o.field, ['reports', 'outcomes', i, 'field']);
     });
     if (def.reports?.caseDate !== undefined) this.caseDate(def.reports.caseDate);

@@ -46,6 +46,14 @@ export const openApiDocument = {
         properties: {
           user: { type: 'object', properties: { username: { type: 'string' }, partnership: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } } } },
           csrfToken: { type: 'string' },
+          lifetime: {
+            type: 'object',
+            description: 'When the session ends, so a page can warn before it does',
+            properties: {
+              idleSeconds: { type: 'integer', description: 'The session lasts at least this long after any request' },
+              endsInSeconds: { type: 'integer', description: 'The session ends this long from now, however busy' },
+            },
+          },
         },
       },
       Deadline: {
@@ -252,6 +260,13 @@ export const openApiDocument = {
           "The business unit's configuration: each process with newestVersion, template (the template its file extends, or null) and versions: [{version, createdAt, origin (files or upload), publishedBy, cases, running}], counting the cases the caller may read; 403 for anyone but the business unit",
         parameters: [P],
         responses: { '200': json({ type: 'array' }), ...errors(401, 403, 404) },
+      },
+    },
+    '/api/partnerships/{p}/configuration/calendar': {
+      get: {
+        summary: "The partnership's working-day calendar: {id, name, lastDay, warning}, warning a sentence while less than a year of bank holidays is left in it (then null); 403 for anyone but the business unit",
+        parameters: [P],
+        responses: { '200': json({ type: 'object' }), ...errors(401, 403, 404) },
       },
     },
     '/api/partnerships/{p}/configuration/scenarios': {

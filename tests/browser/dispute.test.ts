@@ -227,3 +227,29 @@ test(
   },
   FLOW_TIMEOUT,
 );
+
+test(
+  'agreeing at arbitration with a letter still owed warns on the case page and before sending; the letter is recorded after',
+  async () => {
+    const id = await disputeAtStage2();
+    const page = await as('merton.independent-person');
+    await page.goto(`/cases/${id}`);
+    const agree = page.getByRole('link', { name: 'Record the agreement reached at arbitration' });
+    const warning = page.getByRole('listitem').filter({ has: agree }).locator('.govuk-warning-text');
+    await warning.waitFor();
+    expect(await warning.textContent()).toMatch(/This closes the case with 1 task still open: .*It can still be recorded after it closes\./);
+    await checkPage(page, 'case-closing-warning');
+
+    await agree.click();
+    await page.locator('[name="outcome"]').fill('The partners agreed at arbitration.');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Check your answers' }).waitFor();
+    expect(await page.locator('.govuk-warning-text').first().textContent()).toContain('This closes the case with 1 task still open');
+    await checkPage(page, 'check-answers-closing-warning');
+    await page.getByRole('button', { name: 'Send' }).click();
+    // Resolved, and the letter still owed is a follow-up the Independent Person can record.
+    await page.getByRole('link', { name: "Record the letter to an absent partner's accountable officer" }).waitFor();
+    expect(await page.locator('.govuk-warning-text').count()).toBe(0);
+  },
+  FLOW_TIMEOUT,
+);

@@ -4,6 +4,7 @@
  * with axe and kept as a screenshot.
  */
 import { expect, test } from 'vitest';
+import { notifiableIncident } from '../support/incidents.ts';
 import { ApiClient } from '../support/server.ts';
 import { browserSuite, checkPage } from './browser.ts';
 
@@ -25,14 +26,7 @@ test('the sign-in page explains itself and refuses a wrong password without sayi
 
 test('a case shows its deadlines with due dates, and those past due as overdue', async () => {
   const api = await ApiClient.signIn(suite.harness, 'merton.local-authority');
-  const created = await api.createCase('merton', 'cspr', {
-    awareOn: '2022-09-16',
-    childDied: false,
-    seriouslyHarmed: true,
-    abuseOrNeglectKnownOrSuspected: true,
-    lookedAfterChild: false,
-    inArea: true,
-  });
+  const created = await api.createCase('merton', 'cspr', notifiableIncident('2022-09-16'));
   expect(created.status).toBe(201);
 
   const { page } = await suite.signedIn('merton.local-authority');

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import {
   addCalendarDays,
+  calendarRunningOut,
   addMonths,
   CalendarRangeError,
   compareDates,
@@ -295,5 +296,26 @@ describe('createCalendar', () => {
 
   it('keeps its id and name', () => {
     expect(createCalendar(base)).toMatchObject({ id: 'test', name: 'Test' });
+  });
+});
+
+describe("the calendar's end", () => {
+  const small = createCalendar({ id: 'small', name: 'A small calendar', firstYear: 2023, lastYear: 2024, holidays: [] });
+
+  it('is said while less than a year is left, to the day, leap days included', () => {
+    expect(small.lastDay).toBe('2024-12-31');
+    // 31 December 2023 to 31 December 2024 is a whole (leap) year: not yet.
+    expect(calendarRunningOut(small, '2023-12-31')).toBeUndefined();
+    expect(calendarRunningOut(small, '2024-01-01')).toBe(
+      'The working-day calendar "A small calendar" (small) ends on 2024-12-31, in 365 days: add the next year\'s bank holidays to workflows/calendars/small.yaml, or deadlines that reach past it will be refused.',
+    );
+    expect(calendarRunningOut(small, '2024-12-31')).toContain('ends on 2024-12-31, in 0 days');
+    expect(calendarRunningOut(small, '2024-12-30')).toContain('in 1 day:');
+    expect(calendarRunningOut(small, '2025-01-01')).toContain('ended on 2024-12-31');
+  });
+
+  it('for the shipped calendar: nothing to say on 1 December 2026, said from 1 January 2027', () => {
+    expect(calendarRunningOut(cal, '2026-12-01')).toBeUndefined();
+    expect(calendarRunningOut(cal, '2027-01-01')).toContain('ends on 2027-12-31, in 364 days');
   });
 });

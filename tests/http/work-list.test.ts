@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { notifiableIncident } from '../support/incidents.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -11,16 +12,7 @@ const ALL = ['lb-merton', 'merton-ccg', 'met-police'];
 const REFERENCE = /^MER-2026-\d{4}$/;
 
 const as = (username: string) => ApiClient.signIn(server, username);
-const incident = (awareOn: string, title: string) => ({
-  title,
-  summary: `What happened to ${title}`,
-  awareOn,
-  childDied: false,
-  seriouslyHarmed: true,
-  abuseOrNeglectKnownOrSuspected: true,
-  lookedAfterChild: false,
-  inArea: true,
-});
+const incident = (awareOn: string, title: string) => notifiableIncident(awareOn, { title, summary: `What happened to ${title}` });
 
 /** Merton disputes at each stage, by the statutory partner. */
 const disputes: Record<string, any> = {};

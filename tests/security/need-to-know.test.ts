@@ -96,6 +96,13 @@ const CASES: { partnership: string; process: string; raiser: string; data: Recor
     data: { awareOn: '2021-05-04', childDied: false, seriouslyHarmed: true, abuseOrNeglectKnownOrSuspected: true, lookedAfterChild: false, inArea: true },
     readers: ['local-authority', 'business-unit', 'statutory-partner', 'independent-person'],
   },
+  {
+    partnership: 'rotherham',
+    process: 'practice-appraisal',
+    raiser: 'practitioner',
+    data: { referredOn: '2021-05-03', referralReason: 'cause-for-concern', summary: 'Little information shared' },
+    readers: ['practitioner', 'business-unit', 'practice-standards-group'],
+  },
   // A draft yearly report holds no child's record, but is not public until it is published.
   { partnership: 'rotherham', process: 'yearly-report', raiser: 'business-unit', data: { title: 'Annual report 2025 to 2026', periodStart: '2025-04-01', periodEnd: '2026-03-31' }, readers: ['business-unit', 'independent-chair', 'chief-officer-group', 'executive-group'] },
   { partnership: 'leicester', process: 'yearly-report', raiser: 'business-unit', data: { title: 'Annual report 2025 to 2026', periodStart: '2025-04-01', periodEnd: '2026-03-31' }, readers: ['business-unit', 'statutory-partner', 'independent-advisor'] },

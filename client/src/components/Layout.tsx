@@ -1,10 +1,12 @@
-import { useEffect, type ReactNode } from 'react';
+import { ServiceNavigation } from 'govuk-frontend';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { api } from '../api.ts';
 import type { User } from '../apiTypes.ts';
 import { NOTIFICATIONS_CHANGED } from '../pages/NotificationsPage.tsx';
 import { Link, useLocation } from '../router.tsx';
 import { useResource } from '../useResource.ts';
 import { SERVICE_NAME } from './PageHeading.tsx';
+import { TimeoutWarning } from './TimeoutWarning.tsx';
 
 const NAVIGATION = [
   { href: '/', text: 'My cases' },
@@ -42,7 +44,51 @@ function NotificationsItem({ pathname }: { pathname: string }) {
   );
 }
 
-/** The GOV.UK page template: skip link, header with the partnership, service navigation, main, footer. */
+/**
+ * govuk-frontend's own ServiceNavigation script, started once the menu is in the page: below the
+ * tablet breakpoint it shows the "Menu" button and hides the list until pressed. It is bundled, not
+ * an inline script, so the strict CSP (script-src 'self') allows it. It owns the list's `hidden` and
+ * the button's `hidden`, `aria-hidden` and `aria-expanded`, so React never renders those: a
+ * re-render leaves them as the script set them. Rooted on the nav, which mounts at sign-in.
+ */
+function useServiceNavigation() {
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const nav = ref.current;
+    // StrictMode runs effects twice on one element; the script refuses a second start on it.
+    if (nav && !nav.hasAttribute(`data-${ServiceNavigation.moduleName}-init`)) new ServiceNavigation(nav);
+  }, []);
+  return ref;
+}
+
+/** Says the service is new, on every page, signed in or not. */
+function PhaseBanner() {
+  return (
+    <div className="govuk-phase-banner govuk-width-container">
+      <p className="govuk-phase-banner__content">
+        <strong className="govuk-tag govuk-phase-banner__content__tag">Beta</strong>
+        <span className="govuk-phase-banner__text">
+          This is a new service. Tell your partnership's business unit what would make it better.
+        </span>
+      </p>
+    </div>
+  );
+}
+
+/** The menu with its toggle, as govuk-frontend's macro draws it before its script runs. */
+function Navigation({ children }: { children: ReactNode }) {
+  const ref = useServiceNavigation();
+  return (
+    <nav aria-label="Menu" className="govuk-service-navigation__wrapper" ref={ref}>
+      <button type="button" className="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden aria-hidden="true">
+        Menu
+      </button>
+      {children}
+    </nav>
+  );
+}
+
+/** The GOV.UK page template: skip link, header with the partnership, service navigation, phase banner, main, footer. */
 export function Layout({
   partnershipName,
   mayConfigure = false,
@@ -81,7 +127,7 @@ export function Layout({
                 </Link>
               </span>
               {user && (
-                <nav aria-label="Menu" className="govuk-service-navigation__wrapper">
+                <Navigation>
                   <ul className="govuk-service-navigation__list" id="navigation">
                     {(mayConfigure ? [...NAVIGATION, CONFIGURATION] : NAVIGATION).map((item) => {
                       const current = isCurrent(item.href, pathname);
@@ -103,11 +149,13 @@ export function Layout({
                       </button>
                     </li>
                   </ul>
-                </nav>
+                </Navigation>
               )}
             </div>
           </div>
         </section>
+        {/* Inside the header, after the service navigation, where GOV.UK places it: in a landmark. */}
+        <PhaseBanner />
       </header>
       <div className="govuk-width-container">
         {/* In a landmark of its own, so that everything on the page is in one. */}
@@ -129,6 +177,7 @@ export function Layout({
           </p>
         </div>
       </footer>
+      {user && onSignOut && <TimeoutWarning onSignOut={onSignOut} />}
     </>
   );
 }

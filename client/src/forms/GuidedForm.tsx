@@ -32,7 +32,7 @@ export interface GuidedFormProps<R> {
   draftSubject: string;
   submitLabel: string;
   cancelHref: string;
-  /** Shown above the check of a form-less event, to say what sending it does. */
+  /** Shown above the check of the answers: what sending it does, and any warning before it is sent. */
   confirmation?: ReactNode;
   submit(data: Record<string, unknown>): Promise<R>;
   /** The dry run of `submit`: the server's rules on the answers, storing nothing. */

@@ -1,6 +1,7 @@
 import { createContext, useContext, type InputHTMLAttributes, type ReactNode } from 'react';
 import { get, useController, useFieldArray, useFormContext, useWatch } from 'react-hook-form';
 import { assertNever } from '../assertNever.ts';
+import { CharacterCountTextarea } from './CharacterCount.tsx';
 import { fieldAt, fieldId, type Field, type FieldKind, type Option } from './fields.ts';
 import { toFormValue, type FormValues } from './formValues.ts';
 import type { Conditionals } from './reveal.ts';
@@ -72,8 +73,8 @@ function ErrorMessage({ id, message }: { id: string; message?: string }) {
   ) : null;
 }
 
-function FormGroup({ error, children }: { error?: string; children: ReactNode }) {
-  return <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>{children}</div>;
+function FormGroup({ error, className, children }: { error?: string; className?: string; children: ReactNode }) {
+  return <div className={`govuk-form-group${className ? ` ${className}` : ''}${error ? ' govuk-form-group--error' : ''}`}>{children}</div>;
 }
 
 /** A fieldset with its legend, hint and error: radios, checkboxes, dates, groups and rows all use it. */
@@ -115,14 +116,17 @@ function TextField({ field }: { field: Of<'text'> | Of<'number'> }) {
     'aria-describedby': describedBy(field.hint && `${id}-hint`, error && `${id}-error`),
     ...register(field.path),
   };
+  const counted = field.kind === 'text' && field.multiline && field.maxLength !== undefined ? field.maxLength : undefined;
   return (
-    <FormGroup error={error}>
+    <FormGroup error={error} className={counted === undefined ? undefined : 'govuk-character-count'}>
       <label className="govuk-label govuk-label--s" htmlFor={id}>
         {field.label}
       </label>
       <Hint id={`${id}-hint`} text={field.hint} />
       <ErrorMessage id={`${id}-error`} message={error} />
-      {field.kind === 'text' && field.multiline ? (
+      {counted !== undefined ? (
+        <CharacterCountTextarea path={field.path} maxLength={counted} error={error !== undefined} textarea={common} />
+      ) : field.kind === 'text' && field.multiline ? (
         <textarea className={`govuk-textarea${error ? ' govuk-textarea--error' : ''}`} rows={5} {...common} />
       ) : (
         <input

@@ -13,7 +13,8 @@ export interface Option {
 }
 
 export type FieldKind =
-  | { kind: 'text'; multiline: boolean }
+  /** `maxLength`: the schema's, counted as the server's validator counts it (code points). */
+  | { kind: 'text'; multiline: boolean; maxLength?: number }
   | { kind: 'number'; integer: boolean }
   | { kind: 'date' }
   | { kind: 'boolean' }
@@ -112,7 +113,7 @@ function kindOf(schema: JsonSchema, root: JsonSchema, path: string, ui: FormUi |
     }
     default:
       if (schema.format === 'date' || widget === 'date') return { kind: 'date' };
-      return { kind: 'text', multiline: widget === 'textarea' || (schema.maxLength ?? 0) > LONG_TEXT };
+      return { kind: 'text', multiline: widget === 'textarea' || (schema.maxLength ?? 0) > LONG_TEXT, maxLength: schema.maxLength };
   }
 }
 

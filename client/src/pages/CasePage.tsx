@@ -5,6 +5,7 @@ import { CaseLink, caseReference } from '../components/CaseLink.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { WarningText } from '../components/WarningText.tsx';
 import { Answers, describeChanged, recordedBy, StepAnswers, useFormFields } from '../components/StepAnswers.tsx';
 import { useProcessFields } from '../forms/formDefinitions.ts';
 import type { Field } from '../forms/fields.ts';
@@ -131,17 +132,7 @@ function NextSteps({ record, definition }: { record: CaseRecord; definition: Pro
               {event.label}
             </Link>
             {described?.description && <p className="govuk-hint">{described.description}</p>}
-            {event.warnings?.map((warning) => (
-              <div className="govuk-warning-text" key={warning}>
-                <span className="govuk-warning-text__icon" aria-hidden="true">
-                  !
-                </span>
-                <strong className="govuk-warning-text__text">
-                  <span className="govuk-visually-hidden">Warning</span>
-                  {warning}
-                </strong>
-              </div>
-            ))}
+            {event.warnings?.map((warning) => <WarningText key={warning}>{warning}</WarningText>)}
           </li>
         );
       })}

@@ -1,6 +1,7 @@
 import { api } from '../api.ts';
 import { Loaded } from '../components/Loaded.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { WarningText } from '../components/WarningText.tsx';
 import { ScenarioResults } from '../configuration/ScenarioResults.tsx';
 import { usePartnership } from '../partnership.tsx';
 import { Link } from '../router.tsx';
@@ -11,11 +12,15 @@ export function ConfigurationPage() {
   const partnership = usePartnership();
   const [processes] = useResource(() => api.configuredProcesses(partnership.id), `configuration:${partnership.id}`);
   const [scenarios] = useResource(() => api.scenarios(partnership.id), `scenarios:${partnership.id}`);
+  const [calendar] = useResource(() => api.calendar(partnership.id), `calendar:${partnership.id}`);
   return (
     <Loaded resource={processes} page>
       {(list) => (
         <>
           <PageHeading>Configuration</PageHeading>
+          <Loaded resource={calendar}>
+            {(days) => (days.warning === null ? null : <WarningText>{days.warning}</WarningText>)}
+          </Loaded>
           <p className="govuk-body">
             Each process runs on its newest version; a case keeps the version it started on. Choose a process to see its versions, their
             diagrams and differences, or to publish a change.

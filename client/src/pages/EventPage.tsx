@@ -4,6 +4,7 @@ import { caseReference } from '../components/CaseLink.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { WarningText } from '../components/WarningText.tsx';
 import { GuidedForm } from '../forms/GuidedForm.tsx';
 import { usePartnership } from '../partnership.tsx';
 import { Link, navigate } from '../router.tsx';
@@ -50,9 +51,12 @@ function EventFlow({ record, type, onConflict }: { record: CaseRecord; type: str
       submitLabel={event.form ? 'Send' : 'Confirm'}
       cancelHref={caseHref}
       confirmation={
-        event.form ? undefined : (
-          <p className="govuk-body">When you confirm, this is recorded in the case history and everyone working on the case can see it.</p>
-        )
+        <>
+          {event.warnings?.map((warning) => <WarningText key={warning}>{warning}</WarningText>)}
+          {event.form ? null : (
+            <p className="govuk-body">When you confirm, this is recorded in the case history and everyone working on the case can see it.</p>
+          )}
+        </>
       }
       submit={(data) => api.sendEvent(record.id, event.type, data, record.version)}
       check={(data) => api.checkEvent(record.id, event.type, data, record.version)}

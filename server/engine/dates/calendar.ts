@@ -20,6 +20,8 @@ export interface WorkingDayCalendar {
   readonly name: string;
   /** Its years and holidays as one string: equal fingerprints, equal working days. */
   readonly fingerprint: string;
+  /** The last day it has bank holidays for (31 December of its last year): no date after it can be counted. */
+  readonly lastDay: IsoDate;
   /** Monday to Friday and not a bank holiday. */
   isWorkingDay(date: IsoDate | string): boolean;
   holidayName(date: IsoDate | string): string | undefined;
@@ -224,6 +226,7 @@ export function createCalendar(data: CalendarData): WorkingDayCalendar {
     id,
     name,
     fingerprint: JSON.stringify([firstYear, lastYear, [...holidays.keys()].sort()]),
+    lastDay: `${lastYear}-12-31` as IsoDate,
     isWorkingDay: (date) => working(toPlain(date)),
     holidayName: (date) => holidays.get(inRange(toPlain(date)).toString()),
     addWorkingDays(date, n) {
@@ -237,4 +240,19 @@ export function createCalendar(data: CalendarData): WorkingDayCalendar {
       return fromPlain(day);
     },
   };
+}
+
+/**
+ * Said while less than a year of bank holidays is left in a calendar (its last day is before the same
+ * day next year): deadlines counted in working days from then on would reach past its end and be refused,
+ * so whoever keeps the configuration is told in time to add the next year's, as the government
+ * announces them. Undefined while a year or more is left.
+ */
+export function calendarRunningOut(calendar: Pick<WorkingDayCalendar, 'id' | 'name' | 'lastDay'>, today: IsoDate | string): string | undefined {
+  const lastDay = Temporal.PlainDate.from(calendar.lastDay);
+  const now = toPlain(today);
+  if (Temporal.PlainDate.compare(lastDay, now.add({ years: 1 })) >= 0) return undefined;
+  const days = now.until(lastDay, { largestUnit: 'days' }).days;
+  const when = days < 0 ? `ended on ${calendar.lastDay}` : `ends on ${calendar.lastDay}, in ${days} day${days === 1 ? '' : 's'}`;
+  return `The working-day calendar "${calendar.name}" (${calendar.id}) ${when}: add the next year's bank holidays to workflows/calendars/${calendar.id}.yaml, or deadlines that reach past it will be refused.`;
 }

@@ -40,4 +40,6 @@ export {
   wallTimeOf,
   /** True for a time zone name the runtime knows. */
   isTimeZone,
+  /** What to say while less than a year of bank holidays is left in a calendar; undefined otherwise. */
+  calendarRunningOut,
 } from './calendar.ts';

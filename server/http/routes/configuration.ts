@@ -26,6 +26,10 @@ export function configurationRoutes(configuration: ConfigurationService): Router
     res.json(await configuration.processes(authOf(res).user, String(req.params.p)));
   });
 
+  router.get('/:p/configuration/calendar', (req, res) => {
+    res.json(configuration.calendar(authOf(res).user, String(req.params.p)));
+  });
+
   router.get('/:p/configuration/scenarios', (req, res) => {
     res.json(configuration.scenarios(authOf(res).user, String(req.params.p)));
   });

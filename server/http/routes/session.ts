@@ -32,9 +32,9 @@ function slowedMessages(throttle: LoginThrottle): Record<'address' | 'username',
   };
 }
 
-function sessionBody(auth: Pick<AuthContext, 'user' | 'session'>) {
+function sessionBody(sessions: SessionStore, auth: Pick<AuthContext, 'user' | 'session'>) {
   const { username, partnership, roles } = auth.user;
-  return { user: { username, partnership, roles }, csrfToken: auth.session.csrfToken };
+  return { user: { username, partnership, roles }, csrfToken: auth.session.csrfToken, lifetime: sessions.lifetime(auth.session) };
 }
 
 export function sessionRoutes({ sessions, users, secureCookies, maxFailedLogins, signInClock, passwordHashing, log }: SessionRouteOptions): Router {
@@ -70,11 +70,11 @@ export function sessionRoutes({ sessions, users, secureCookies, maxFailedLogins,
     if (typeof previous === 'string') await sessions.destroy(previous);
     const { token, session } = await sessions.create(record.username, record.fingerprint);
     res.cookie(SESSION_COOKIE, token, cookieOptions);
-    res.json(sessionBody({ user: record, session }));
+    res.json(sessionBody(sessions, { user: record, session }));
   });
 
   router.get('/', (_req, res) => {
-    res.json(sessionBody(authOf(res)));
+    res.json(sessionBody(sessions, authOf(res)));
   });
 
   // Signing out of no session succeeds; signing out of a live one is a write like any other.
