@@ -65,6 +65,9 @@ export function TimeoutWarning({ onSignOut }: { onSignOut: () => void }) {
     const stopListening = onSessionSeen(() => {
       const at = Date.now();
       setLastSeen(at);
+      // "Now" moves with it: a clock set back meanwhile (or a machine woken) must not leave an older now
+      // that reads as past the new deadline.
+      setNow(at);
       shareSeen(at);
     });
     const onStorage = (event: StorageEvent) => {
@@ -84,7 +87,8 @@ export function TimeoutWarning({ onSignOut }: { onSignOut: () => void }) {
 
   useEffect(() => {
     if (deadline === undefined) return;
-    if (now >= deadline) {
+    // The clock as it is, not as it was when `now` was last read: ending a session is not done on a stale reading.
+    if (Date.now() >= deadline) {
       signOut.current();
       return;
     }
