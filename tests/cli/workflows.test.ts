@@ -3,10 +3,11 @@
  * Every command's output and exit codes: 0 all is well, 1 problems found, 2 a usage error.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { copyConfigurationInto, editFile } from '../support/configuration.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
@@ -22,19 +23,8 @@ function tempDir(): string {
 }
 
 /** A copy of the configuration to change on purpose. */
-function copyConfig(): string {
-  const dir = tempDir();
-  cpSync(join(ROOT, 'workflows'), join(dir, 'workflows'), { recursive: true });
-  cpSync(join(ROOT, 'forms'), join(dir, 'forms'), { recursive: true });
-  return dir;
-}
-
-function edit(path: string, change: (text: string) => string): void {
-  const text = readFileSync(path, 'utf8');
-  const changed = change(text);
-  expect(changed).not.toBe(text);
-  writeFileSync(path, changed);
-}
+const copyConfig = (): string => copyConfigurationInto(tempDir());
+const edit = editFile;
 
 function workflows(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
+import { copyConfigurationInto, editFile } from '../support/configuration.ts';
 import { loadCatalogue } from '../../server/config/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -12,19 +13,12 @@ const copies: string[] = [];
 
 /** A copy of the real configuration to break on purpose. */
 function copyConfig(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'config-'));
-  cpSync(join(ROOT, 'workflows'), join(dir, 'workflows'), { recursive: true });
-  cpSync(join(ROOT, 'forms'), join(dir, 'forms'), { recursive: true });
+  const dir = copyConfigurationInto(mkdtempSync(join(tmpdir(), 'config-')));
   copies.push(dir);
   return dir;
 }
 
-function edit(path: string, change: (text: string) => string): void {
-  const text = readFileSync(path, 'utf8');
-  const changed = change(text);
-  expect(changed).not.toBe(text);
-  writeFileSync(path, changed);
-}
+const edit = editFile;
 
 async function validate(root: string): Promise<{ code: number; output: string }> {
   try {

@@ -1,7 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { copyConfigurationInto } from '../support/configuration.ts';
 import { loadCatalogue } from '../../server/config/index.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -359,12 +360,10 @@ describe('corrections in the summary', () => {
 });
 
 describe('the configuration checks of reports.caseDate', () => {
-  const ROOT = resolve(import.meta.dirname, '../..');
   let root: string;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'case-date-config-'));
-    cpSync(join(ROOT, 'workflows'), join(root, 'workflows'), { recursive: true });
-    cpSync(join(ROOT, 'forms'), join(root, 'forms'), { recursive: true });
+    copyConfigurationInto(root);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

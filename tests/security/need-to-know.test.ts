@@ -1,7 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { copyConfigurationInto } from '../support/configuration.ts';
 import { mayRead, readableCasesSql } from '../../server/cases/access.ts';
 import { loadCatalogue } from '../../server/config/index.ts';
 import { migrate } from '../../server/store/migrate.ts';
@@ -359,8 +360,7 @@ describe('the configuration checks of access', () => {
   let root: string;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'need-to-know-config-'));
-    cpSync(join(PROJECT_ROOT, 'workflows'), join(root, 'workflows'), { recursive: true });
-    cpSync(join(PROJECT_ROOT, 'forms'), join(root, 'forms'), { recursive: true });
+    copyConfigurationInto(root);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
