@@ -6,11 +6,18 @@
 import { resolve } from 'node:path';
 import { AuditUnavailableError } from '../server/store/audit.ts';
 import { BackupError, backupDatabase } from '../server/store/backup.ts';
-import { databaseFile, shippedCatalogue } from './database-file.ts';
+import { databaseFile, databaseOf, shippedCatalogue } from './database-file.ts';
 
 const [target, source] = process.argv.slice(2);
 if (target === undefined || target.startsWith('-')) {
   console.error('Usage: npm run backup -- FILE [DATABASE_URL]   (the database defaults to $DATABASE_URL, then data/workflows.sqlite)');
+  process.exit(2);
+}
+if (databaseOf(source).dialect === 'postgres') {
+  console.error(
+    'This command copies a SQLite file. Back up PostgreSQL online with pg_dump: pg_dump --format=custom --file=FILE "$DATABASE_URL", ' +
+      'then check the copy with npm run verify-audit -- postgres://…/RESTORED after pg_restore (see README, "Backup and restore").',
+  );
   process.exit(2);
 }
 try {

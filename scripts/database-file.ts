@@ -1,9 +1,10 @@
-/** Which SQLite file a maintenance command works on: the same one `npm start` would use. */
+/** Which database a maintenance command works on: the same one `npm start` would use. */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatProblem, loadCatalogue } from '../server/config/index.ts';
 import type { Catalogue } from '../server/engine/catalogue.ts';
 import { sqlitePath } from '../server/main.ts';
+import type { DatabaseLocation } from '../server/store/database.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -11,6 +12,13 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export function databaseFile(arg: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (arg !== undefined) return arg.startsWith('sqlite:') ? sqlitePath(arg) : resolve(arg);
   return sqlitePath(env.DATABASE_URL ?? `sqlite:${join(PROJECT_ROOT, 'data', 'workflows.sqlite')}`);
+}
+
+/** Like {@link databaseFile}, for a command that works on PostgreSQL too: `arg` may also be a `postgres://` URL. */
+export function databaseOf(arg: string | undefined, env: NodeJS.ProcessEnv = process.env): DatabaseLocation {
+  const url = arg ?? env.DATABASE_URL;
+  if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  return { dialect: 'sqlite', path: databaseFile(arg, env) };
 }
 
 /** The shipped configuration, which the history of every case is replayed under; exits 2 if it has problems. */

@@ -24,7 +24,7 @@ import { Notifier } from './notify/notifier.ts';
 import { OutboxWorker } from './notify/worker.ts';
 import { migrate } from './store/migrate.ts';
 import { storeProcessVersions } from './store/process-versions.ts';
-import { Database } from './store/sqlite.ts';
+import { openDatabase, type DatabaseLocation } from './store/database.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TIMER_CHECK_MS = 60_000;
@@ -33,7 +33,7 @@ const SESSION_PURGE_MS = 15 * 60_000;
 export interface ServerOptions {
   port?: number;
   host?: string;
-  /** `sqlite:PATH`, absolute or relative to the working directory. */
+  /** `sqlite:PATH`, absolute or relative to the working directory, or `postgres://…` (see databaseLocation). */
   databaseUrl?: string;
   /** WORKFLOW_NOW: fixes "today" (`YYYY-MM-DD` or an ISO date-time). */
   now?: string;
@@ -72,13 +72,25 @@ export class StartupError extends Error {}
 export function sqlitePath(databaseUrl: string): string {
   const match = /^sqlite:(?:\/\/)?(.+)$/.exec(databaseUrl);
   if (match === null) {
-    throw new StartupError(`DATABASE_URL "${databaseUrl}" is not supported yet; use sqlite:PATH (for example sqlite:data/workflows.sqlite)`);
+    throw new StartupError(
+      `DATABASE_URL "${redactPassword(databaseUrl)}" is not supported; use sqlite:PATH (for example sqlite:data/workflows.sqlite) or postgres://USER:PASSWORD@HOST:PORT/DATABASE`,
+    );
   }
   const path = match[1]!;
   return isAbsolute(path) ? path : resolve(process.cwd(), path);
 }
 
-/** The zone a date-only WORKFLOW_NOW is read in: the partnerships' (they are all English). */
+/** The database DATABASE_URL names: `sqlite:PATH` (the embedded default), or `postgres://…` (several servers can share it). */
+export function databaseLocation(databaseUrl: string): DatabaseLocation {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return { dialect: 'postgres', url: databaseUrl };
+  return { dialect: 'sqlite', path: sqlitePath(databaseUrl) };
+}
+
+/** A URL as it may be logged: without its password. */
+export function redactPassword(databaseUrl: string): string {
+  return databaseUrl.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/, '$1***@');
+}
+
 /** One warning per calendar in use that has less than a year of bank holidays left, on its partnerships' today. */
 export function calendarWarnings(catalogue: Catalogue, clock: Clock): string[] {
   const warnings = new Map<string, string>();
@@ -131,9 +143,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const users = userDirectory([...demo, ...fileUsers], await hashPassword(`decoy-${Math.random()}`));
 
-  const file = sqlitePath(options.databaseUrl ?? `sqlite:${join(root, 'data', 'workflows.sqlite')}`);
-  mkdirSync(dirname(file), { recursive: true });
-  const db = await Database.open(file);
+  const location = databaseLocation(options.databaseUrl ?? `sqlite:${join(root, 'data', 'workflows.sqlite')}`);
+  if (location.dialect === 'sqlite') mkdirSync(dirname(location.path), { recursive: true });
+  let db;
+  try {
+    db = await openDatabase(location);
+  } catch (error) {
+    const where = location.dialect === 'sqlite' ? location.path : redactPassword(location.url);
+    throw new StartupError(`The database at ${where} cannot be opened: ${(error as Error).message}`);
+  }
   try {
     await migrate(db, { catalogue });
   } catch (error) {

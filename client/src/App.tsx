@@ -3,6 +3,7 @@ import type { CaseId, ProcessId, User } from './apiTypes.ts';
 import { Layout } from './components/Layout.tsx';
 import { Loaded } from './components/Loaded.tsx';
 import { PageHeading } from './components/PageHeading.tsx';
+import { AnnualReportPage } from './pages/AnnualReportPage.tsx';
 import { CasePage } from './pages/CasePage.tsx';
 import { CasesPage } from './pages/CasesPage.tsx';
 import { ChooseProcessPage } from './pages/ChooseProcessPage.tsx';
@@ -33,6 +34,8 @@ const ROUTES: Route[] = [
   ['/start/:process', ({ process }) => <StartCasePage key={process} process={process as ProcessId} />],
   ['/escalation-log', () => <EscalationLogPage />],
   ['/reports', () => <ReportsPage />],
+  ['/reports/annual', () => <AnnualReportPage />],
+  ['/reports/annual/:table', ({ table }) => <AnnualReportPage key={table} table={table} />],
   ['/notifications', () => <NotificationsPage />],
   ['/processes', () => <ProcessesPage />],
   ['/processes/:process', ({ process }) => <ProcessGraphPage key={process} process={process as ProcessId} />],

@@ -1,4 +1,5 @@
 import type {
+  AnnualReport,
   CaseFilters,
   CaseId,
   CasePage,
@@ -150,6 +151,11 @@ function query(params: Record<string, string | number | boolean | undefined>): s
   return text ? `?${text}` : '';
 }
 
+/** One table of the annual report as CSV, for a download link. */
+export function annualTableCsvUrl(partnership: PartnershipId, table: string, year: number): string {
+  return `/api/partnerships/${enc(partnership)}/reports/annual/${enc(table)}.csv${query({ year })}`;
+}
+
 export function escalationLogUrl(partnership: PartnershipId, from: string, to: string, format?: 'csv'): string {
   return `/api/partnerships/${enc(partnership)}/escalation-log${query({ from, to, format })}`;
 }
@@ -160,8 +166,8 @@ export const api = {
   signOut: () => request<void>('DELETE', SESSION_URL),
 
   partnerships: () => request<PartnershipSummary[]>('GET', '/api/partnerships'),
-  process: (p: PartnershipId, proc: ProcessId) =>
-    request<ProcessDefinition>('GET', `/api/partnerships/${enc(p)}/processes/${enc(proc)}`),
+  process: (p: PartnershipId, proc: ProcessId, version?: number) =>
+    request<ProcessDefinition>('GET', `/api/partnerships/${enc(p)}/processes/${enc(proc)}${query({ version })}`),
   graph: (p: PartnershipId, proc: ProcessId, version?: number) =>
     request<ProcessGraph>('GET', `/api/partnerships/${enc(p)}/processes/${enc(proc)}/graph${query({ version })}`),
   form: (p: PartnershipId, form: FormId) =>
@@ -181,6 +187,7 @@ export const api = {
 
   escalationLog: (p: PartnershipId, from: string, to: string) =>
     request<EscalationLogRow[]>('GET', escalationLogUrl(p, from, to)),
+  annualReport: (p: PartnershipId, year: number) => request<AnnualReport>('GET', `/api/partnerships/${enc(p)}/reports/annual${query({ year })}`),
   summaryReport: (p: PartnershipId, from: string, to: string) =>
     request<SummaryReport>('GET', `/api/partnerships/${enc(p)}/reports/summary${query({ from, to })}`),
 

@@ -26,6 +26,8 @@ export interface PartnershipSummary {
   id: PartnershipId;
   name: string;
   processes: { id: ProcessId; title: string; version: number }[];
+  /** The partnership's roles and their names, as people know them. */
+  roles?: { id: string; label: string }[];
   /** The business unit's: the configuration pages are theirs. */
   mayConfigure: boolean;
 }
@@ -67,6 +69,24 @@ export interface FormUi {
   widgets?: Record<string, 'textarea' | 'radios' | 'checkboxes' | 'date'>;
   /** Questions asked only when an earlier answer says so: question → the answer that reveals it. */
   reveal?: Record<string, RevealWhen>;
+  /** Questions asked together on a page of their own, under the group's title, for a long form. */
+  groups?: QuestionGroup[];
+  /**
+   * Text questions offered choices from the partnership's data (the statutory partners, named as on the
+   * day asked), and an answer written in instead: question path (without row numbers) → its choices.
+   */
+  choices?: Record<string, FormChoices>;
+}
+
+export interface FormChoices {
+  options: { value: string; label: string }[];
+  /** The label of the answer written in (another agency); without it, only the options. */
+  other?: string;
+}
+
+export interface QuestionGroup {
+  title: string;
+  questions: string[];
 }
 
 /**
@@ -313,4 +333,23 @@ export interface NotificationItem {
 export interface NotificationList {
   unread: number;
   items: NotificationItem[];
+}
+
+/** One table of the annual report: its first column holds the rows' labels (`id` "label"), the others counts. */
+export interface AnnualTable {
+  id: string;
+  title: string;
+  description: string | null;
+  chart: boolean;
+  columns: { id: string; label: string; numeric: boolean }[];
+  rows: { label: string; values: Record<string, number> }[];
+  total: Record<string, number>;
+}
+
+/** `GET /api/partnerships/:p/reports/annual?year=`: the financial year from 1 April of `year`. */
+export interface AnnualReport {
+  year: number;
+  from: string;
+  to: string;
+  tables: AnnualTable[];
 }

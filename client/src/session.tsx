@@ -4,16 +4,24 @@ import type { Session, User } from './apiTypes.ts';
 import { clearDrafts } from './forms/drafts.ts';
 import { navigate } from './router.tsx';
 
+/**
+ * Why the service, not the person, signed them out, for the sign-in page to say: after a time without
+ * activity (the session's idle limit, in minutes), at the longest a session may last, or because the
+ * server had already ended it (another sign-in, an administrator, a restart).
+ */
+export type SignedOutBecause = { kind: 'idle'; minutes: number } | { kind: 'limit' } | { kind: 'ended' };
+
 export type SessionState =
   | { status: 'loading' }
   /** `ended`: a session is known to be over (signed out, expired, replaced); not after a network failure. */
-  | { status: 'signed-out'; ended: boolean }
+  | { status: 'signed-out'; ended: boolean; because?: SignedOutBecause }
   | { status: 'signed-in'; user: User };
 
 interface SessionContextValue {
   state: SessionState;
   signIn(username: string, password: string): Promise<void>;
-  signOut(): Promise<void>;
+  /** Signs out; `because` when the service does it rather than the person. */
+  signOut(because?: SignedOutBecause): Promise<void>;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -51,9 +59,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     markSession(sessionMark(session));
   }, []);
 
-  const drop = useCallback((ended: boolean) => {
+  const drop = useCallback((ended: boolean, because?: SignedOutBecause) => {
     setCsrfToken(null);
-    setState({ status: 'signed-out', ended });
+    setState({ status: 'signed-out', ended, ...(because ? { because } : {}) });
     if (ended) markSession(null);
   }, []);
 
@@ -64,7 +72,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     check();
-    const stopListening = onUnauthenticated(() => drop(true));
+    // A request refused for want of a session: the server ended it while this page was open.
+    const stopListening = onUnauthenticated(() => drop(true, { kind: 'ended' }));
     const onStorage = (event: StorageEvent) => {
       if (event.key === CURRENT_SESSION) check();
     };
@@ -94,9 +103,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       state,
       signIn: async (name, password) => accept(await api.signIn(name, password)),
-      signOut: async () => {
+      signOut: async (because) => {
         await api.signOut().catch(() => undefined);
-        drop(true);
+        drop(true, because);
         // The next person to sign in starts at the beginning, not on the last person's page.
         navigate('/', { replace: true });
       },

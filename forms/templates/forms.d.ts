@@ -1,9 +1,13 @@
 /* Generated from the JSON Schemas beside this file by `npm run build` (scripts/generate-form-types.ts). Do not edit. */
 
 /**
- * Each review results in an action plan. Actions have an owner and a date.
+ * Each review results in an action plan. Actions have an owner and a date; each action's due date is its own deadline.
  */
 export interface CsprActionForm {
+/**
+ * To update an action already on the plan, its number (for example 2). Leave empty to add an action, or to update the action with the same wording.
+ */
+actionId?: string
 action: string
 /**
  * The person or agency responsible.
@@ -14,9 +18,16 @@ owner: string
  */
 due: string
 /**
- * For example: not started, in progress, complete.
+ * Not started, In progress, Complete or No longer needed.
  */
 status: string
+/**
+ * When the status is Complete or No longer needed; the date of this update when left empty. For example, 27 3 2020
+ */
+actionCompletedOn?: string
+/**
+ * Leave empty for the partnership's group that monitors action plans on this date.
+ */
 monitoredBy?: string
 }
 
@@ -99,7 +110,7 @@ familyInformedOfReviewOn?: string
  * Record a notification, letter or conversation that the guidance expects. It completes the matching task.
  */
 export interface CsprCommunicationForm {
-communication: (("other-areas-notified" | "family-told-decision" | "reviewer-name-published" | "family-invited-to-contribute" | "report-sent-to-secretary-of-state") & string)
+communication: (("other-areas-notified" | "family-told-decision" | "reviewer-name-published" | "family-invited-to-contribute" | "report-sent-to-secretary-of-state" | "action-plan-shared-with-monitoring-group") & string)
 /**
  * For example, 27 3 2020
  */

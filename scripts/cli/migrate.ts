@@ -11,7 +11,7 @@ import { formatProblem, type ConfigProblem } from '../../server/config/index.ts'
 import type { SourceFile } from '../../server/config/source.ts';
 import type { MigrationPlan, MigrationSpec } from '../../server/engine/migration.ts';
 import { applyMigrations, MigrationAbortedError, previewMigrations, runningCasesByVersion } from '../../server/store/case-migration.ts';
-import { Database, openConnection } from '../../server/store/sqlite.ts';
+import { SqliteDatabase, openConnection } from '../../server/store/sqlite.ts';
 import { databaseFile } from '../database-file.ts';
 import { NotFound, OK, PROBLEMS, UsageError, configRoot, examples, loadOrReport, parseArgs, parseProcessRef, resolveProcess } from './common.ts';
 
@@ -79,7 +79,7 @@ export async function migrateCommand(args: readonly string[]): Promise<number> {
   let plans: MigrationPlan[];
   let running: Map<number, number>;
   if (flags.has('apply')) {
-    const db = await Database.open(path);
+    const db = await SqliteDatabase.open(path);
     try {
       plans = await applyMigrations(db, catalogue, migrations, now(partnership.def.timeZone));
       running = await runningCasesByVersion(db.reader, ref.partnership, ref.process);

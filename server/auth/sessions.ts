@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Database } from '../store/sqlite.ts';
+import type { Database } from '../store/database.ts';
 
 export interface Session {
   username: string;

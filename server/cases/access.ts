@@ -139,5 +139,5 @@ export function readableCasesSql(partnership: CompiledPartnership, user: Reader,
     }
     clauses.push(`(${ofProcess(process)} AND (${any.join(' OR ')}))`);
   }
-  return { sql: clauses.length === 0 ? '0' : `(${clauses.join(' OR ')})`, params };
+  return { sql: clauses.length === 0 ? 'FALSE' : `(${clauses.join(' OR ')})`, params };
 }

@@ -27,7 +27,7 @@ import {
 } from '../engine/catalogue.ts';
 import { ForbiddenError, NotFoundError, ProcessRejectedError } from '../engine/errors.ts';
 import { countReadableByStateAndVersion, publishedSources, publishVersion, readVersionSource } from '../store/process-versions.ts';
-import type { Database } from '../store/sqlite.ts';
+import type { Database } from '../store/database.ts';
 import { calendarRunningOut } from '../engine/dates/index.ts';
 import { readableCasesSql } from './access.ts';
 import type { CaseService, User } from './service.ts';

@@ -242,7 +242,7 @@ function deadlineLabel(partnership: CompiledPartnership, processId: string, dead
  * The answers at a dotted path, through lists on the way: `learningOutputs.kind` is the kind of each
  * output recorded, so a summary counts outputs by kind; a list at the end counts each of its items.
  */
-function valuesAt(data: unknown, path: string): unknown[] {
+export function valuesAt(data: unknown, path: string): unknown[] {
   let values: unknown[] = [data];
   for (const key of path.split('.')) {
     values = values

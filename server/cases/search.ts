@@ -25,18 +25,20 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** The cases (table `alias`) that `q` finds; a blank `q` finds nothing. */
 export function searchSql(q: string, alias = 'cases'): SqlFilter {
   const text = q.trim();
-  if (text === '') return { sql: '0', params: [] };
+  if (text === '') return { sql: 'FALSE', params: [] };
   const col = (name: string) => `${alias}.${name}`;
   const contains = `%${escapeLike(text)}%`;
-  const clauses = [`${col('reference')} = ?`, `${col('reference')} LIKE ? ESCAPE '\\'`];
+  // lower() on both sides: SQLite's LIKE ignores case, PostgreSQL's does not.
+  const like = (expression: string) => `lower(${expression}) LIKE lower(?) ESCAPE '\\'`;
+  const clauses = [`${col('reference')} = ?`, like(col('reference'))];
   const params = [normaliseReference(text), contains];
   const compact = text.replace(/[\s-]+/g, '');
   if (compact !== '' && compact !== text) {
-    clauses.push(`replace(${col('reference')}, '-', '') LIKE ? ESCAPE '\\'`);
+    clauses.push(like(`replace(${col('reference')}, '-', '')`));
     params.push(`%${escapeLike(compact)}%`);
   }
   for (const field of SEARCHED_FIELDS) {
-    clauses.push(`json_extract(${col('data')}, ?) LIKE ? ESCAPE '\\'`);
+    clauses.push(like(`json_extract(${col('data')}, ?)`));
     params.push(`$.${field}`, contains);
   }
   return { sql: `(${clauses.join(' OR ')})`, params };

@@ -8,7 +8,7 @@ import { availableEvents, deadlineView } from '../engine/view.ts';
 import { nextDeadline, taskViews, waitingFor } from '../engine/waiting.ts';
 import { appendHistory, casesWithOpenDeadlines, dueTimers, findCase, insertCase, loadCase, loadHistory, updateCase, writeProjection, type CaseRow, type StoredCase } from '../store/cases.ts';
 import { assignReference } from '../store/references.ts';
-import type { Connection, Database } from '../store/sqlite.ts';
+import type { Connection, Database } from '../store/database.ts';
 import { mayRead } from './access.ts';
 import { recordOf } from './record.ts';
 import { ownReferenceOf } from './search.ts';
@@ -188,6 +188,8 @@ export class CaseService {
     const latestToday = [...this.catalogue.partnerships.values()].map((p) => this.today(p)).sort().at(-1);
     if (latestToday === undefined) return 0;
     for (const timer of await dueTimers(this.db.reader, latestToday)) {
+      // Another server on the same database (or a person) moved the case first: this timer either
+      // fired there or is looked at again on the next round, so it still fires once.
       const done = await this.db.transaction(async (tx) => {
         const row = await findCase(tx, timer.caseId);
         if (row === undefined || row.state !== timer.state) return false;
@@ -199,6 +201,9 @@ export class CaseService {
         const decision = decideTimer(partnership, process, current, timer.event, this.clock.now());
         await this.commitDecision(tx, partnership, process, row.id, history, decision, row.version);
         return true;
+      }).catch((error: unknown) => {
+        if (error instanceof VersionConflictError) return false;
+        throw error;
       });
       if (done) fired++;
     }

@@ -41,5 +41,5 @@ export function waitingForSql(partnership: CompiledPartnership, user: Reader, al
     }
     clauses.push(`(${ofProcess(process)} AND (${any.join(' OR ')}))`);
   }
-  return { sql: clauses.length === 0 ? '0' : `(${clauses.join(' OR ')})`, params };
+  return { sql: clauses.length === 0 ? 'FALSE' : `(${clauses.join(' OR ')})`, params };
 }

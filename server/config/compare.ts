@@ -34,6 +34,7 @@ function valueWords(side: Side, v: ValueExpr): string {
   if ('today' in v) return 'today';
   if ('deadline' in v) return `the due date of ${quote(side.process.def.deadlines?.[v.deadline]?.label ?? v.deadline)}`;
   if ('statutoryPartners' in v) return 'the statutory partners';
+  if ('group' in v) return `the group holding the duty "${v.group}" on the day`;
   if ('workingDaysAfter' in v) return `${days(v.workingDaysAfter[1], 'working day')} after ${valueWords(side, v.workingDaysAfter[0])}`;
   if ('workingDaysBefore' in v) return `${days(v.workingDaysBefore[1], 'working day')} before ${valueWords(side, v.workingDaysBefore[0])}`;
   if ('calendarDaysAfter' in v) return `${days(v.calendarDaysAfter[1], 'day')} after ${valueWords(side, v.calendarDaysAfter[0])}`;
@@ -296,6 +297,20 @@ function compare(a: Side, b: Side): Section[] {
     if (d.label !== e.label) deadlines.push(`~ ${id} is now called ${quote(e.label)}, not ${quote(d.label)}`);
     if (!same(d.due, e.due)) deadlines.push(`~ ${quote(e.label)} (${id}) is due ${valueWords(b, e.due)}, not ${valueWords(a, d.due)}`);
     if ((d.satisfiedBy ?? null) !== (e.satisfiedBy ?? null)) deadlines.push(`~ ${quote(e.label)} (${id}) is met by ${e.satisfiedBy ? fieldWords(b, e.satisfiedBy) : 'nothing'}, not ${d.satisfiedBy ? fieldWords(a, d.satisfiedBy) : 'nothing'}`);
+  }
+
+  const lists = section('Lists');
+  const la = A.lists ?? {};
+  const lb = B.lists ?? {};
+  const statuses = (l: NonNullable<typeof A.lists>[string]) => (l.status?.values ?? []).map((v) => `${v.label}${v.closes ? ' (closes it)' : ''}`);
+  for (const [id, l] of Object.entries(la)) if (!(id in lb)) lists.push(`- removed: ${quote(l.label)} (${id})`);
+  for (const [id, l] of Object.entries(lb)) if (!(id in la)) lists.push(`+ added: ${quote(l.label)} (${id}), each item keeping ${list(l.fields.map((f) => fieldWords(b, f)))}`);
+  for (const [id, l] of Object.entries(la)) {
+    const m = lb[id];
+    if (m === undefined) continue;
+    if (!same(l.fields, m.fields)) lists.push(`~ ${quote(m.label)} (${id}) items keep ${list(m.fields.map((f) => fieldWords(b, f)))}, not ${list(l.fields.map((f) => fieldWords(a, f)))}`);
+    if (!same(statuses(l), statuses(m))) lists.push(`~ ${quote(m.label)} (${id}) statuses are ${list(statuses(m))}, not ${list(statuses(l))}`);
+    if (!same(l.defaults ?? {}, m.defaults ?? {})) lists.push(`~ ${quote(m.label)} (${id}) fills in ${list(Object.entries(m.defaults ?? {}).map(([f, v]) => `${fieldWords(b, f)} with ${valueWords(b, v)}`))}`);
   }
 
   const fields = section('Forms and their fields');

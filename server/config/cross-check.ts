@@ -1,4 +1,4 @@
-import type { Condition, Effect, EventDef, PartnershipDef, ProcessDef, TransitionDef, ValueExpr } from '../engine/definition.ts';
+import type { Condition, Effect, EventDef, Held, PartnershipDef, ProcessDef, ReportTableDef, TransitionDef, ValueExpr } from '../engine/definition.ts';
 import { PSEUDO_ROLES } from '../engine/definition.ts';
 import { CREATE_EVENT, routesOf, sourceStates } from '../engine/catalogue.ts';
 import { CALENDAR_CHANGED_EVENT } from '../engine/project.ts';
@@ -47,6 +47,21 @@ export function crossCheck(
   });
   reportDuplicates(def.roles.map((r) => r.id), 'role', (i, m) => report(source, ['roles', i, 'id'], m));
   reportDuplicates(def.statutoryPartners.map((p) => p.id), 'statutory partner', (i, m) => report(source, ['statutoryPartners', i, 'id'], m));
+  reportDuplicates((def.groups ?? []).map((g) => g.id), 'group', (i, m) => report(source, ['groups', i, 'id'], m));
+  const heldBackwards = (entry: Held, path: PathSegment[]) => {
+    if (entry.from !== undefined && entry.until !== undefined && entry.until < entry.from) report(source, path, `held until ${entry.until}, before it began on ${entry.from}`);
+  };
+  def.statutoryPartners.forEach((p, i) => {
+    heldBackwards(p, ['statutoryPartners', i]);
+    (p.names ?? []).forEach((n, j) => heldBackwards(n, ['statutoryPartners', i, 'names', j]));
+  });
+  (def.groups ?? []).forEach((g, i) => {
+    heldBackwards(g, ['groups', i]);
+    (g.chairs ?? []).forEach((c, j) => heldBackwards(c, ['groups', i, 'chairs', j]));
+    (g.replaces ?? []).forEach((id, j) => {
+      if (!(def.groups ?? []).some((other) => other.id === id)) report(source, ['groups', i, 'replaces', j], `unknown group "${id}"; list the group it replaces under \`groups\`, with the date it ended`);
+    });
+  });
 
   for (const process of partnership.processes) {
     try {
@@ -142,7 +157,26 @@ class ProcessChecker {
     });
     Object.entries(def.conditions ?? {}).forEach(([name, condition]) => this.condition(condition, ['conditions', name]));
     this.conditionCycles();
+    Object.entries(def.lists ?? {}).forEach(([id, list]) => {
+      const path = ['lists', id];
+      [list.key, ...list.fields].forEach((f, i) => this.field(f, i === 0 ? [...path, 'key'] : [...path, 'fields', i - 1]));
+      if (list.matchBy !== undefined && !list.fields.includes(list.matchBy)) this.report([...path, 'matchBy'], `"${list.matchBy}" is not one of the list's fields`);
+      if (list.status !== undefined && !list.fields.includes(list.status.field)) this.report([...path, 'status', 'field'], `"${list.status.field}" is not one of the list's fields`);
+      if (list.closedOn !== undefined && !list.fields.includes(list.closedOn)) this.report([...path, 'closedOn'], `"${list.closedOn}" is not one of the list's fields`);
+      Object.entries(list.defaults ?? {}).forEach(([field, value]) => {
+        if (!list.fields.includes(field)) this.report([...path, 'defaults', field], `"${field}" is not one of the list's fields`);
+        this.value(value, [...path, 'defaults', field]);
+      });
+      if (!def.events.some((e) => (e.effects ?? []).some((x) => 'updateItem' in x && x.updateItem === id))) this.report(path, `no event updates the list "${id}"; add an effect \`updateItem: ${id}\``);
+    });
     Object.entries(def.deadlines ?? {}).forEach(([id, deadline]) => {
+      if (deadline.each !== undefined) {
+        const list = def.lists?.[deadline.each];
+        if (list === undefined) return this.report(['deadlines', id, 'each'], `unknown list "${deadline.each}"; define it under \`lists\``);
+        // Read on the item: its fields are the list's.
+        if (deadline.satisfiedBy !== undefined && !list.fields.includes(deadline.satisfiedBy)) this.report(['deadlines', id, 'satisfiedBy'], `"${deadline.satisfiedBy}" is not one of the fields of the list "${deadline.each}"`);
+        return;
+      }
       this.value(deadline.due, ['deadlines', id, 'due']);
       if (deadline.satisfiedBy !== undefined) this.field(deadline.satisfiedBy, ['deadlines', id, 'satisfiedBy']);
     });
@@ -155,6 +189,14 @@ class ProcessChecker {
       this.field(o.field, ['reports', 'outcomes', i, 'field']);
     });
     if (def.reports?.caseDate !== undefined) this.caseDate(def.reports.caseDate);
+    def.reports?.tables?.forEach((table, i) => this.reportTable(table, ['reports', 'tables', i]));
+    Object.entries(def.tasks ?? {}).forEach(([id, task]) => {
+      for (const [, duty] of task.label.matchAll(/\{(?:group|chair):([a-z0-9-]+)\}/g)) {
+        if (!(this.partnership.def.groups ?? []).some((g) => g.duties?.includes(duty!))) {
+          this.report(['tasks', id, 'label'], `no group of ${this.partnership.def.id} has the duty "${duty}"; give one \`duties: [${duty}]\` under \`groups\` in the partnership file`);
+        }
+      }
+    });
     this.access();
     this.reachability();
   }
@@ -241,6 +283,8 @@ class ProcessChecker {
     for (const t of transitions) {
       for (const f of (t.form && this.partnership.forms.get(t.form)) || []) fields.add(f);
     }
+    // A list is a fact of the case too, kept by the engine from the answers that update it.
+    for (const list of Object.keys(this.def.lists ?? {})) fields.add(list);
     return fields;
   }
 
@@ -280,6 +324,8 @@ class ProcessChecker {
     } else if ('completeTask' in effect) {
       if (this.def.tasks?.[effect.completeTask] === undefined) this.report([...path, 'completeTask'], `unknown task "${effect.completeTask}"; define it under \`tasks\``);
       if (effect.key !== undefined) this.value(effect.key, [...path, 'key']);
+    } else if ('updateItem' in effect) {
+      if (this.def.lists?.[effect.updateItem] === undefined) this.report([...path, 'updateItem'], `unknown list "${effect.updateItem}"; define it under \`lists\``);
     } else {
       const { process, state, data } = effect.startCase;
       const target = this.partnership.processes.find((p) => p.def.id === process);
@@ -287,6 +333,39 @@ class ProcessChecker {
       else if (target.def.states[state] === undefined) this.report([...path, 'startCase', 'state'], `process "${process}" has no state "${state}"`);
       Object.entries(data).forEach(([key, value]) => this.value(value, [...path, 'startCase', 'data', key]));
     }
+  }
+
+  /** What an annual report table names exists: a misspelt event or state would count nothing, silently. */
+  private reportTable(table: ReportTableDef, path: PathSegment[]): void {
+    const events = (names: readonly string[] | undefined, at: PathSegment[]) =>
+      names?.forEach((e, i) => {
+        if (e !== CREATE_EVENT && !this.def.events.some((x) => x.type === e)) this.report([...at, i], `unknown event "${e}"`);
+      });
+    const states = (names: readonly string[] | undefined, at: PathSegment[]) =>
+      names?.forEach((s, i) => {
+        if (this.def.states[s] === undefined) this.report([...at, i], `unknown state "${s}"`);
+      });
+    if (table.count === 'deadlines') {
+      table.deadlines.forEach((d, i) => {
+        if (this.def.deadlines?.[d] === undefined) this.report([...path, 'deadlines', i], `unknown deadline "${d}"; define it under \`deadlines\``);
+      });
+      return;
+    }
+    if (table.count === 'openAtYearEnd') return;
+    if (table.count === 'events' || table.count === 'items') {
+      events(table.events, [...path, 'events']);
+      if (table.date !== undefined) this.field(table.date, [...path, 'date']);
+    }
+    if (table.count === 'events') states(table.to, [...path, 'to']);
+    // An item's fields are the list's, not the forms': only the list itself is a field of the case.
+    if (table.count === 'items') this.field(table.list, [...path, 'list']);
+    else if (table.by !== undefined && 'field' in table.by) this.field(table.by.field, [...path, 'by', 'field']);
+    if (table.by !== undefined && 'stateReached' in table.by) states(table.by.stateReached, [...path, 'by', 'stateReached']);
+    table.rows?.forEach((row, i) => {
+      events(row.events, [...path, 'rows', i, 'events']);
+      if (table.count !== 'items' && row.when !== undefined) this.condition(row.when, [...path, 'rows', i, 'when']);
+      if (row.date !== undefined) this.field(row.date, [...path, 'rows', i, 'date']);
+    });
   }
 
   private field(name: string, path: PathSegment[]): void {
@@ -322,6 +401,11 @@ class ProcessChecker {
         return;
       case 'deadline':
         if (this.def.deadlines?.[operand as string] === undefined) this.report(here, `unknown deadline "${String(operand)}"`);
+        return;
+      case 'group':
+        if (!(this.partnership.def.groups ?? []).some((g) => g.duties?.includes(operand as string))) {
+          this.report(here, `no group of ${this.partnership.def.id} has the duty "${String(operand)}"; give one \`duties: [${String(operand)}]\` under \`groups\` in the partnership file`);
+        }
         return;
       case 'pluck':
       case 'sum':

@@ -20,9 +20,13 @@ export interface Expect {
   version?: number;
   deadlines?: Record<string, { due?: string; met?: boolean | null; overdue?: boolean; corrected?: boolean } | null>;
   tasks?: Record<string, boolean | null>;
+  /** Text each task's label must contain: what it names as of the day it was created. */
+  taskLabels?: Record<string, string>;
   links?: { process: string; relation: string }[];
   data?: JsonObject;
   available?: string[];
+  /** Per event type, text its warnings must contain, one warning each; an empty list: it warns of nothing. */
+  warnings?: Record<string, string[]>;
   history?: { type?: string; from?: string | null; to?: string; by?: string }[];
   rows?: JsonObject[];
   report?: JsonObject;
@@ -64,7 +68,7 @@ export interface CaseView {
   deadlines: { id: string; due: string; met: boolean | null; overdue: boolean; corrected: boolean }[];
   tasks: { id: string; label: string; done: boolean }[];
   links: { id: string; process: string; relation: string }[];
-  available: { type: string }[];
+  available: { type: string; warnings?: string[] }[];
   history: { seq: number; type: string; from: string | null; to: string; by: string }[];
 }
 
@@ -145,6 +149,21 @@ export function caseProblems(view: CaseView, e: Expect): string[] {
     const got = sorted(view.available.map((a) => a.type));
     const want = sorted(e.available);
     if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`available: expected [${want.join(', ')}], got [${got.join(', ')}]`);
+  }
+  for (const [type, texts] of Object.entries(e.warnings ?? {})) {
+    const event = view.available.find((a) => a.type === type);
+    if (event === undefined) {
+      problems.push(`warnings.${type}: the event is not available`);
+      continue;
+    }
+    const got = event.warnings ?? [];
+    if (texts.length === 0 && got.length > 0) problems.push(`warnings.${type}: expected none, got ${JSON.stringify(got)}`);
+    for (const text of texts) if (!got.some((w) => w.includes(text))) problems.push(`warnings.${type}: expected one containing "${text}", got ${JSON.stringify(got)}`);
+  }
+  for (const [id, text] of Object.entries(e.taskLabels ?? {})) {
+    const task = view.tasks.find((t) => t.id === id);
+    if (task === undefined) problems.push(`taskLabels.${id}: no such task`);
+    else if (!task.label.includes(text)) problems.push(`taskLabels.${id}: expected a label containing "${text}", got "${task.label}"`);
   }
   if (e.history !== undefined) {
     if (view.history.length !== e.history.length) {

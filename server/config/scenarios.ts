@@ -16,7 +16,7 @@ import { fixedClock, type Clock } from '../clock.ts';
 import { mayRead } from '../cases/access.ts';
 import type { Catalogue, CompiledPartnership, CompiledProcess } from '../engine/catalogue.ts';
 import { isRequestError, NotFoundError, VersionConflictError } from '../engine/errors.ts';
-import { project, type HistoryStep, type Projection } from '../engine/project.ts';
+import { environment, project, type HistoryStep, type Projection } from '../engine/project.ts';
 import { decideCreate, decideEvent, decideTimer, dueTimer, nameStartedCases, type Actor, type Decision } from '../engine/step.ts';
 import { availableEvents, deadlineView } from '../engine/view.ts';
 import { taskViews } from '../engine/waiting.ts';
@@ -169,7 +169,11 @@ class World {
       deadlines: p.deadlines.map((d) => deadlineView(d, today, p.final)),
       tasks: taskViews(c.partnership.def, c.process, p.tasks),
       links: p.links.map((l) => ({ id: l.caseId, process: l.process, relation: l.relation })),
-      available: availableEvents(c.process, p.state, user, p.createdBy),
+      // As the service says them: warnings read the case's tasks and rules.
+      available: availableEvents(c.process, p.state, user, p.createdBy, {
+        tasks: taskViews(c.partnership.def, c.process, p.tasks),
+        env: environment(c.partnership, c.process, p.data, p.deadlines, today),
+      }),
       history: c.history.map(({ effects, ...entry }) => (effects.changes === undefined ? entry : { ...entry, changes: effects.changes })),
     };
   }
@@ -325,7 +329,7 @@ function runStep(
     const again = world.get(world.user(usernameOf(undefined)), c.id);
     view = isCaseView(again.body) ? again.body : undefined;
   }
-  const wantsCase = ['state', 'final', 'version', 'deadlines', 'tasks', 'links', 'data', 'available', 'history'].some((k) => k in e);
+  const wantsCase = ['state', 'final', 'version', 'deadlines', 'tasks', 'taskLabels', 'links', 'data', 'available', 'warnings', 'history'].some((k) => k in e);
   if (wantsCase) {
     if (!view) problems.push('no case to compare with');
     else problems.push(...caseProblems(view, e));

@@ -20,6 +20,8 @@ export type ValueExpr =
   | { today: true }
   | { deadline: string }
   | { statutoryPartners: true }
+  /** The label of the partnership's group that holds this duty on the step's date (`groups` in the partnership file). */
+  | { group: string }
   | { pluck: { from: ValueExpr; key: string; where?: Record<string, Scalar> } }
   | { sum: { from: ValueExpr; key?: string } }
   | { without: [ValueExpr, ValueExpr] }
@@ -61,6 +63,8 @@ export type Effect =
   | { startDeadline: string; when?: Condition }
   | { createTasks: string; forEach?: ValueExpr; when?: Condition }
   | { completeTask: string; key?: ValueExpr; when?: Condition }
+  /** Adds the item the step's answers describe to a list of the case (`lists`), or updates the one it names. */
+  | { updateItem: string; when?: Condition }
   | {
       startCase: {
         process: string;
@@ -116,15 +120,53 @@ export interface StartDef extends TransitionDef {
 }
 
 export interface DeadlineDef {
+  /** With `each`, `{item}` is replaced by the item's id and `{item.x}` by its field `x`. */
   label: string;
   description?: string;
+  /** With `each`, read on the item: `{field: due}` is the item's `due`. */
   due: ValueExpr;
-  /** The date field that meets it; none for a deadline that only says how long something lasts. */
+  /** The date field that meets it; none for a deadline that only says how long something lasts. With `each`, the item's field. */
   satisfiedBy?: string;
+  /**
+   * One deadline per item of this list (`lists`), id `<deadline>-<item id>`, started when the item
+   * is added with a due date and moved when an update changes it while the item is open.
+   */
+  each?: string;
+}
+
+/** A status an item of a list may have; `closes` marks the ones that end it (complete, no longer needed). */
+export interface ItemStatus {
+  id: string;
+  label: string;
+  closes?: boolean;
+}
+
+/**
+ * A list the case keeps (an action plan's actions): events with `updateItem` add an item or update
+ * one, keyed by its id. The list is a fact of the case (`data.<list>`), each item
+ * `{id, ...fields, open, updatedOn}` plus `closedOn` once a closing status is given.
+ */
+export interface ListDef {
+  label: string;
+  /** The answer naming the item to update; when not given, see `matchBy`, else a new item numbered 1, 2, 3… */
+  key: string;
+  /** Without a key, the open or closed item with the same answer here (trimmed, any case) is the one updated. */
+  matchBy?: string;
+  /** The answers an item keeps; the step's other answers stay the step's own. */
+  fields: string[];
+  /** The answer that holds the status, and its values; a status given in other words is kept as written. */
+  status?: { field: string; values: ItemStatus[] };
+  /** The item's date field that records when it closed: the answer when given, else the step's date. */
+  closedOn?: string;
+  /** Values for fields the answers leave empty, evaluated on the step's date (a monitoring group from the partnership file). */
+  defaults?: Record<string, ValueExpr>;
 }
 
 export interface TaskDef {
-  /** `{item}` is replaced by the item, `{itemLabel}` by its label (a statutory partner's name). */
+  /**
+   * `{item}` is replaced by the item, `{itemLabel}` by its label (a statutory partner's name as it
+   * was on the day the task was created), `{group:<duty>}` by the group holding that duty that day.
+   */
   label: string;
 }
 
@@ -137,6 +179,73 @@ export interface ReportsDef {
    * data lacks it, the date the case was recorded, in the partnership's time zone.
    */
   caseDate?: string;
+  /**
+   * The annual report's tables (server/cases/annual-report.ts): what to count in a financial year,
+   * by the date things happened. Tables of the same id in several processes of a partnership are
+   * one table whose rows of the same label add up (the vetoes and the appraisals are one group's referrals).
+   */
+  tables?: ReportTableDef[];
+}
+
+/** A row of a table, counting what its condition holds for (all, without one); `events` narrows an events table's steps. */
+export interface ReportRowDef {
+  label: string;
+  when?: Condition;
+  events?: string[];
+  /** The row's own date field for its steps (a publication's `publishedOn`), else the table's. */
+  date?: string;
+}
+
+/** A band of time taken: up to and including `upTo` days; the last band has no `upTo` and takes the rest. */
+export interface ReportBandDef {
+  label: string;
+  upTo?: number;
+}
+
+/** How a table's rows are found: by a field's answers, by conditions, by the furthest state entered, or by time taken. */
+export type ReportGrouping =
+  | { field: string }
+  | { stateReached: string[] }
+  | { timeTaken: { unit: 'workingDays' | 'calendarDays'; bands: ReportBandDef[] } };
+
+interface ReportTableBase {
+  id: string;
+  title: string;
+  description?: string;
+  /** The first column's heading (what the rows are). */
+  rowHeader: string;
+  /** The count column's heading (defaults by kind). */
+  countHeader?: string;
+  /** Also draw the figures as a bar chart beside the table. */
+  chart?: boolean;
+}
+
+/** Which rows: exactly one of `by` and `rows`. */
+type Grouped = { by: ReportGrouping; rows?: undefined } | { rows: ReportRowDef[]; by?: undefined };
+
+/**
+ * What a table counts, tagged by `count`:
+ * - `cases`: the cases whose date (`caseDate`) is in the year;
+ * - `events`: the steps in the year that took one of `events` or arrived in one of `to` (on the date of
+ *   their `date` field when it is given, else the step's date);
+ * - `deadlines`: the listed deadlines falling due in the year, met, missed or not yet met;
+ * - `openAtYearEnd`: the cases not in a final state at the year's last instant, by their state then;
+ * - `items`: the items of a list field, recorded by `events` in the year or, without them, held by
+ *   the cases at the year's last instant; `overdue` adds how many were overdue then.
+ */
+export type ReportTableDef = ReportTableBase &
+  (
+    | ({ count: 'cases' } & Grouped)
+    | ({ count: 'events'; events?: string[]; to?: string[]; date?: string } & Grouped)
+    | { count: 'deadlines'; deadlines: string[] }
+    | { count: 'openAtYearEnd' }
+    | ({ count: 'items'; list: string; events?: string[]; date?: string; overdue?: ReportOverdueDef } & Grouped)
+  );
+
+/** An item is overdue at the year's end when its `due` date is before the year's last day and `done` does not hold for it then. */
+export interface ReportOverdueDef {
+  due: string;
+  done: Condition;
 }
 
 /**
@@ -169,6 +278,7 @@ export interface ProcessDef {
   conditions?: Record<string, Condition>;
   deadlines?: Record<string, DeadlineDef>;
   tasks?: Record<string, TaskDef>;
+  lists?: Record<string, ListDef>;
   reports?: ReportsDef;
   /**
    * Need to know: who may read the cases. Every configuration file must say (the schema requires
@@ -177,10 +287,33 @@ export interface ProcessDef {
   access?: AccessDef;
 }
 
-export interface StatutoryPartner {
+/**
+ * A place held for a time: a partner, a group, a name, a chair. `from` and `until` are the first and
+ * last days it held (either open-ended when absent).
+ */
+export interface Held {
+  from?: string;
+  until?: string;
+}
+
+export interface StatutoryPartner extends Held {
   id: string;
+  /** The name that describes the partner whatever the date (the id keeps its first name). */
   label: string;
   kind: 'local-authority' | 'health' | 'police';
+  /** What it was called when: the CCG until 30 June 2022, the Integrated Care Board from 1 July 2022. */
+  names?: ({ label: string } & Held)[];
+}
+
+/** A group of the partnership (a delivery group, a sub-group) and the duties it holds, for the time it existed. */
+export interface GroupDef extends Held {
+  id: string;
+  label: string;
+  /** Duty names processes refer to (`{group: <duty>}`). */
+  duties?: string[];
+  /** Groups whose remit this one took over. */
+  replaces?: string[];
+  chairs?: ({ name: string } & Held)[];
 }
 
 export interface RoleDef {
@@ -198,6 +331,7 @@ export interface PartnershipDef {
   /** IANA zone whose dates are the partnership's days (`Europe/London`). */
   timeZone: string;
   statutoryPartners: StatutoryPartner[];
+  groups?: GroupDef[];
   roles: RoleDef[];
   dates?: Record<string, string>;
   /** Deadline reminders: this many working days before a deadline is due (default 2), and on the day it becomes overdue. */

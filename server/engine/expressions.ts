@@ -1,4 +1,5 @@
-import type { Condition, IsoDate, Scalar, ValueExpr } from './definition.ts';
+import type { Condition, GroupDef, IsoDate, Scalar, ValueExpr } from './definition.ts';
+import { dutyHoldersOn } from './held.ts';
 import type { WorkingDayCalendar } from './dates/index.ts';
 import { addCalendarDays, addMonths, compareDates, isIsoDate } from './dates/index.ts';
 
@@ -8,7 +9,10 @@ export interface EvalEnv {
   data: Record<string, unknown>;
   /** The partnership's named dates (e.g. `arrangementsStart`). */
   dates: Record<string, string>;
+  /** The ids of the statutory partners on `today`. */
   statutoryPartners: string[];
+  /** The partnership's groups with the dates they existed (`{group: duty}` reads them on `today`); absent when it names none. */
+  groups?: readonly GroupDef[];
   today: IsoDate;
   /** Due dates of the deadlines the case has, by id. */
   deadlines: Record<string, IsoDate>;
@@ -56,6 +60,7 @@ export function evaluateValue(expr: ValueExpr, env: EvalEnv): unknown {
   if ('today' in expr) return env.today;
   if ('deadline' in expr) return env.deadlines[expr.deadline];
   if ('statutoryPartners' in expr) return env.statutoryPartners;
+  if ('group' in expr) return dutyHoldersOn({ groups: [...(env.groups ?? [])] }, expr.group, env.today);
   if ('pluck' in expr) {
     const { from, key, where = {} } = expr.pluck;
     const items = evaluateValue(from, env);

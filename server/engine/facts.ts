@@ -33,7 +33,7 @@ export function fieldsOfValue(expr: ValueExpr, conditions: ProcessDef['condition
   else if ('monthsAfter' in expr) fieldsOfValue(expr.monthsAfter[0], conditions, into);
   else if ('earliest' in expr) expr.earliest.forEach((e) => fieldsOfValue(e, conditions, into));
   else if ('firstPresent' in expr) expr.firstPresent.forEach((e) => fieldsOfValue(e, conditions, into));
-  else if ('date' in expr || 'today' in expr || 'deadline' in expr || 'statutoryPartners' in expr) return into;
+  else if ('date' in expr || 'today' in expr || 'deadline' in expr || 'statutoryPartners' in expr || 'group' in expr) return into;
   else assertNever(expr);
   return into;
 }
@@ -90,9 +90,13 @@ export function factsOf(partnership: CompiledPartnership, process: CompiledProce
   const { def } = process;
   const facts = new Set<string>();
   for (const deadline of Object.values(def.deadlines ?? {})) {
+    // A deadline per item reads the item, whose answers are the list's, not the case's.
+    if (deadline.each !== undefined) continue;
     if (deadline.satisfiedBy !== undefined) facts.add(deadline.satisfiedBy.split('.')[0]!);
     fieldsOfValue(deadline.due, def.conditions, facts);
   }
+  // A list is kept by the engine from the answers of the steps that update it.
+  for (const list of Object.keys(def.lists ?? {})) facts.add(list);
   for (const state of Object.values(def.states)) for (const timer of state.timers ?? []) fieldsOfValue(timer.at, def.conditions, facts);
   if (def.reports?.caseDate !== undefined) facts.add(def.reports.caseDate);
   for (const transition of [def.start, ...def.events]) {

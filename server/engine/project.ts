@@ -15,6 +15,8 @@ import { PSEUDO_ROLES } from './definition.ts';
 import { compareDates, dateInZone, isIsoDate } from './dates/index.ts';
 import { fieldsOfValue } from './facts.ts';
 import { evaluateCondition, evaluateValue, isPresent, readPath, type EvalEnv } from './expressions.ts';
+import { labelOn, partnerLabelOn, statutoryPartnersOn } from './held.ts';
+import { itemAnswers, itemDeadlines, updateList } from './lists.ts';
 
 export interface CaseDeadline {
   id: string;
@@ -135,7 +137,9 @@ export function environment(
   return {
     data,
     dates: partnership.def.dates ?? {},
-    statutoryPartners: partnership.def.statutoryPartners.map((p) => p.id),
+    // The partners of the day: an agreement needs those who held the place then.
+    statutoryPartners: statutoryPartnersOn(partnership.def, today).map((p) => p.id),
+    ...(partnership.def.groups === undefined ? {} : { groups: partnership.def.groups }),
     today,
     deadlines: Object.fromEntries(deadlines.map((d) => [d.id, d.due])),
     calendar: partnership.calendar,
@@ -172,7 +176,10 @@ export function applyStep(partnership: CompiledPartnership, process: CompiledPro
   } else if (!isMigration(step)) {
     // A migration's data says what the engine did (both versions), not what anyone answered: never a fact.
     // First recorded wins: a later step's answer of the same name is that step's own, kept in its entry.
+    // Answers about a list's item go to the item, not to the case.
+    const ofItems = itemAnswers(def, transition);
     for (const [field, value] of Object.entries(step.data)) {
+      if (ofItems.has(field)) continue;
       if (!(field in data) || (!isPresent(data[field]) && isPresent(value))) {
         data[field] = value;
       }
@@ -185,14 +192,14 @@ export function applyStep(partnership: CompiledPartnership, process: CompiledPro
 
   const dues: Record<string, IsoDate> = {};
   const byId = new Map(previous.map((d) => [d.id, { ...d }]));
-  const setDue = (id: string, due: IsoDate) => {
+  const setDue = (id: string, due: IsoDate, item?: { label: string; satisfiedBy: string | null }) => {
     const deadlineDef = def.deadlines?.[id];
     const existing = byId.get(id);
     byId.set(id, {
       id,
-      label: deadlineDef?.label ?? existing?.label ?? id,
+      label: item?.label ?? deadlineDef?.label ?? existing?.label ?? id,
       due,
-      satisfiedBy: deadlineDef?.satisfiedBy ?? existing?.satisfiedBy ?? null,
+      satisfiedBy: item?.satisfiedBy ?? deadlineDef?.satisfiedBy ?? existing?.satisfiedBy ?? null,
       met: null,
       corrected: existing?.corrected ?? false,
     });
@@ -205,6 +212,20 @@ export function applyStep(partnership: CompiledPartnership, process: CompiledPro
     const due = recordedDue(effect.startDeadline) ?? (deadlineDef === undefined ? undefined : evaluateValue(deadlineDef.due, env));
     // A deadline measured from a date nobody has recorded cannot start yet.
     if (isIsoDate(due)) setDue(effect.startDeadline, due);
+  }
+  for (const effect of effects) {
+    if (!('updateItem' in effect)) continue;
+    const listDef = def.lists?.[effect.updateItem];
+    if (listDef === undefined) continue;
+    const { items, item } = updateList(listDef, data[effect.updateItem], step.data, env);
+    data[effect.updateItem] = items;
+    // Each item's own deadline starts with its due date, and moves with it while the item is open.
+    for (const deadline of itemDeadlines(def, effect.updateItem, item, items.indexOf(item), env)) {
+      const recorded = recordedDue(deadline.id);
+      const existing = byId.get(deadline.id);
+      if (recorded !== undefined) setDue(deadline.id, recorded, deadline);
+      else if (isIsoDate(deadline.due) && (existing === undefined || (item.open && deadline.due !== existing.due))) setDue(deadline.id, deadline.due, deadline);
+    }
   }
   if (correction) {
     // A corrected date that a running deadline counts from moves that deadline.
@@ -285,7 +306,7 @@ function applyTaskEffects(
       for (const item of items) {
         const id = item === undefined ? effect.createTasks : `${effect.createTasks}-${String(item)}`;
         // A task asked for again stays as it is: a letter already written is not owed twice.
-        if (!tasks.has(id)) tasks.set(id, { id, label: taskLabel(partnership, template, item), done: false });
+        if (!tasks.has(id)) tasks.set(id, { id, label: taskLabel(partnership, template, item, env.today), done: false });
       }
     } else if ('completeTask' in effect) {
       const key = effect.key === undefined ? undefined : evaluateValue(effect.key, env);
@@ -300,10 +321,12 @@ function toArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
 }
 
-function taskLabel(partnership: CompiledPartnership, template: string, item: unknown): string {
+/** A task's label as on the day it was created: the partner's and the group's names of that day. */
+function taskLabel(partnership: CompiledPartnership, template: string, item: unknown, today: IsoDate): string {
   const itemText = item === undefined ? '' : String(item);
   const partner = partnership.def.statutoryPartners.find((p) => p.id === item);
-  return template.replaceAll('{itemLabel}', partner?.label ?? itemText).replaceAll('{item}', itemText);
+  const filled = template.replaceAll('{itemLabel}', partner === undefined ? itemText : partnerLabelOn(partner, today)).replaceAll('{item}', itemText);
+  return labelOn(partnership.def, filled, today);
 }
 
 export function timersOf(process: CompiledProcess, state: string, env: EvalEnv): Timer[] {

@@ -11,6 +11,7 @@ import { CalendarRangeError, compareDates, isIsoDate } from './dates/index.ts';
 import { EventNotAllowedError, ForbiddenError, GuardRejectedError, ValidationFailedError, type FieldProblem } from './errors.ts';
 import { evaluateCondition, evaluateValue, isPresent } from './expressions.ts';
 import { explainFailure, type GuardRefusal } from './explain.ts';
+import { itemAnswers } from './lists.ts';
 import { countedFrom, factsOf, fieldsOfValue } from './facts.ts';
 import {
   applyStep,
@@ -208,14 +209,17 @@ function protectFacts(
   partnership: CompiledPartnership,
   process: CompiledProcess,
   current: Projection | null,
+  transitionDef: TransitionDef,
   sent: Record<string, unknown>,
   eventData: Record<string, unknown>,
 ): FieldProblem[] {
   if (current === null) return [];
   const problems: FieldProblem[] = [];
   const facts = factsOf(partnership, process);
+  // An item's answers are the item's: a case fact of the same name is not what they change.
+  const ofItems = itemAnswers(process.def, transitionDef);
   for (const field of Object.keys(eventData)) {
-    if (!facts.has(field) || !isPresent(current.data[field])) continue;
+    if (!facts.has(field) || ofItems.has(field) || !isPresent(current.data[field])) continue;
     if (!(field in sent)) {
       delete eventData[field];
       continue;
@@ -345,7 +349,7 @@ function takeStep(
       problems.push({ path: '', message: 'This correction changes nothing: enter the corrected values' });
     }
   } else {
-    problems.push(...protectFacts(partnership, process, current, input.data, eventData));
+    problems.push(...protectFacts(partnership, process, current, transitionDef, input.data, eventData));
   }
   if (problems.length > 0) throw new ValidationFailedError(problems.map((p) => p.message).join('. '), problems);
   const env = environment(partnership, process, { ...before, ...eventData }, current?.deadlines ?? [], today);

@@ -11,7 +11,7 @@ import type { UserDirectory } from '../auth/users.ts';
 import type { ConfigurationService } from '../cases/configuration.ts';
 import type { CaseService } from '../cases/service.ts';
 import type { Clock } from '../clock.ts';
-import type { Database } from '../store/sqlite.ts';
+import type { Database } from '../store/database.ts';
 import { loadSession, requireUser, sameOriginWrites } from './auth.ts';
 import { apiNotFound, errorHandler } from './errors.ts';
 import { openApiDocument } from './openapi.ts';

@@ -243,6 +243,21 @@ export const openApiDocument = {
         responses: { '200': json({ type: 'object' }), ...errors(400, 401, 404) },
       },
     },
+    '/api/partnerships/{p}/reports/annual': {
+      get: {
+        summary:
+          "The annual report's tables for a financial year, as the processes' reports.tables declare them: {year, from, to, tables: [{id, title, description, chart, columns: [{id, label, numeric}], rows: [{label, values}], total}]}, every figure by the date things happened and over the cases the caller may read; with Accept: text/csv (or format=csv) and table=, that table as CSV (a title line with the year in DD/MM/YYYY, a header row of labels, a row per label and the total)",
+        parameters: [P, query('year', 'The year of the April the financial year starts (2022 for 1 April 2022 to 31 March 2023); without it, the year holding today'), query('table', 'The table to send as CSV'), query('format', 'csv for a CSV download')],
+        responses: { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 404) },
+      },
+    },
+    '/api/partnerships/{p}/reports/annual/{table}.csv': {
+      get: {
+        summary: 'One table of the annual report as CSV, as the annual report route sends it with table=',
+        parameters: [P, path('table', 'Table id'), query('year', 'The year of the April the financial year starts')],
+        responses: { '200': { description: 'OK', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 404) },
+      },
+    },
     '/api/notifications': {
       get: {
         summary: "The caller's notifications, newest first, with unread (the header's count): {unread, items: [{id, caseId, reference, kind (waiting, due-soon, overdue), stage, waitingFor, deadline: {label, due} | null, createdAt, readAt}]}; never any of the case's own text",

@@ -15,7 +15,7 @@ import { processVersion, type Catalogue, type CompiledPartnership, type Compiled
 import { DEFAULT_REMINDER_WORKING_DAYS, newlyWaitingRecipients, recipientsFor, reminderKind, type Person } from '../engine/notifications.ts';
 import { roleLabel, waitingRoles } from '../engine/waiting.ts';
 import { nextDeadline } from '../engine/waiting.ts';
-import type { Connection, Database } from '../store/sqlite.ts';
+import type { Connection, Database } from '../store/database.ts';
 
 /** Someone who can be told: their partnership, roles and perhaps an email address. */
 export interface Addressee extends Person {
@@ -151,17 +151,17 @@ export class Notifier {
   /** Writes one notification (unless its key is there already) and its email job. 1 when written. */
   private async write(tx: Connection, n: NotificationRow): Promise<number> {
     const now = this.options.clock.now();
-    const inserted = await tx.run(
+    const inserted = await tx.get<{ id: number }>(
       `INSERT INTO notifications (key, recipient, partnership, case_id, kind, reference, stage, waiting_for, deadline_label, due, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`,
       [n.key, n.recipient, n.partnership, n.caseId, n.kind, n.reference, n.stage, n.waitingFor, n.deadlineLabel, n.due, now],
     );
-    if (inserted.changes === 0) return 0;
+    if (inserted === undefined) return 0;
     const email = this.emails.get(n.recipient);
     if (this.options.email && email !== undefined) {
       await tx.run(
         `INSERT INTO outbox (notification_id, email, message_id, state, attempts, next_attempt_at) VALUES (?, ?, ?, 'pending', 0, ?)`,
-        [inserted.lastID, email, `<notification-${inserted.lastID}.${n.caseId}@workflows.invalid>`, Date.now()],
+        [inserted.id, email, `<notification-${inserted.id}.${n.caseId}@workflows.invalid>`, Date.now()],
       );
     }
     return 1;

@@ -13,7 +13,7 @@
  * in the app). Every message also carries a Message-ID made from its job, the same on every attempt,
  * so a mail system that does receive a message twice (an SMTP reply lost in the network) can tell.
  */
-import type { Database } from '../store/sqlite.ts';
+import type { Database } from '../store/database.ts';
 import { emailOf, type Mailer } from './mailer.ts';
 
 export const MAX_ATTEMPTS = 12;
@@ -89,10 +89,12 @@ export class OutboxWorker {
           [Date.now()],
         );
         if (next === undefined) return undefined;
-        await tx.run("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'", [next.id]);
-        return next;
+        const claimed = await tx.run("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'", [next.id]);
+        // Another server on the same database claimed it first (PostgreSQL): it is theirs to send.
+        return claimed.changes === 1 ? next : null;
       });
       if (job === undefined) return;
+      if (job === null) continue;
       const link = `${this.options.publicUrl().replace(/\/$/, '')}/cases/${job.case_id}`;
       const { subject, text } = emailOf({ kind: job.kind, reference: job.reference, stage: job.stage, waitingFor: job.waiting_for, deadlineLabel: job.deadline_label, due: job.due, link });
       try {

@@ -1,7 +1,7 @@
 import { contentHash, processVersion, type Catalogue } from '../engine/catalogue.ts';
 import { isMigration, project, type Projection, type VersionMove } from '../engine/project.ts';
 import { CASE_COLUMNS, GENESIS_HASH, HISTORY_COLUMNS, historyHash, toHistoryStep, type CaseRecord, type HistoryRecord } from './cases.ts';
-import type { Connection } from './sqlite.ts';
+import type { Connection } from './database.ts';
 import { readStoredVersions, withStoredVersions } from './process-versions.ts';
 
 export interface BrokenLink {
@@ -64,6 +64,12 @@ export async function verifyAudit(db: Connection, catalogue: Catalogue): Promise
 
 /** A file written before migration 002 has neither the columns the hashes now cover nor `effects`: say so, rather than fail on SQL. */
 async function requireCurrentSchema(db: Connection): Promise<void> {
+  // A PostgreSQL database starts at a schema past 002 (postgres-schema.sql), or has no tables at all.
+  if (db.dialect === 'postgres') {
+    const table = await db.get<{ name: string | null }>("SELECT to_regclass('history')::text AS name");
+    if (table?.name === null || table === undefined) throw new AuditUnavailableError('This database has no history table: it is not a workflows database.');
+    return;
+  }
   const columns = new Set((await db.all<{ name: string }>('PRAGMA table_info(history)')).map((c) => c.name));
   if (columns.size === 0) throw new AuditUnavailableError('This file has no history table: it is not a workflows database.');
   const missing = ['partnership', 'process', 'process_version', 'effects'].filter((c) => !columns.has(c));

@@ -2,7 +2,8 @@ import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSyn
 import { dirname } from 'node:path';
 import type { Catalogue } from '../engine/catalogue.ts';
 import { verifyAudit, type AuditResult } from './audit.ts';
-import { openConnection, type Connection } from './sqlite.ts';
+import type { Connection } from './database.ts';
+import { openConnection } from './sqlite.ts';
 
 export class BackupError extends Error {}
 
@@ -17,6 +18,7 @@ export interface BackupReport {
 }
 
 /**
+ * SQLite only: a PostgreSQL database is backed up online with `pg_dump` (README, "Backup and restore").
  * Copies a live database to `target` with `VACUUM INTO` on a connection of its own. The copy is
  * one read transaction, so it is a consistent snapshot even while the server commits transitions
  * (WAL lets those writers carry on). SQLite neither fsyncs the copy nor writes it atomically, so

@@ -2,7 +2,7 @@ import type { SqlFilter } from '../cases/access.ts';
 import type { IsoDate } from '../engine/definition.ts';
 import type { CaseDeadline } from '../engine/project.ts';
 import { CASE_COLUMNS, OVERDUE_SQL, toCaseRow, type CaseRecord, type CaseRow } from './cases.ts';
-import type { Connection } from './sqlite.ts';
+import type { Connection } from './database.ts';
 
 /**
  * Lists and counts of cases, only ever of the cases the reader may read (need to know: see
@@ -74,7 +74,7 @@ export async function listReadableCases(db: Connection, filter: CaseListFilter):
   }
   const order = byDue ? 'next_due IS NULL, next_due, created_at DESC, id DESC' : 'created_at DESC, id DESC';
   const rows = await db.all<CaseRecord & { next_due: string | null }>(
-    `SELECT * FROM (SELECT ${CASE_COLUMNS}, ${NEXT_DUE_SQL} AS next_due FROM cases WHERE ${where.join(' AND ')})
+    `SELECT * FROM (SELECT ${CASE_COLUMNS}, ${NEXT_DUE_SQL} AS next_due FROM cases WHERE ${where.join(' AND ')}) AS listed
       ${outer.length > 0 ? `WHERE ${outer.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
     [...params, ...outerParams, filter.limit],
   );

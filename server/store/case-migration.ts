@@ -9,7 +9,7 @@ import { decideMigration, planMigration, type MigrationPlan, type MigrationProbl
 import { project } from '../engine/project.ts';
 import { appendHistory, loadHistory, updateCase, writeProjection } from './cases.ts';
 import { withStoredVersions } from './process-versions.ts';
-import type { Connection, Database } from './sqlite.ts';
+import type { Connection, Database } from './database.ts';
 
 /** A case could not be moved while the migration was applied: its transaction rolled back, so no case moved. */
 export class MigrationAbortedError extends Error {

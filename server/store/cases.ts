@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IsoDate } from '../engine/definition.ts';
 import type { CaseDeadline, CaseTask, HistoryStep, Projection, StepEffects } from '../engine/project.ts';
-import type { Connection } from './sqlite.ts';
+import type { Connection } from './database.ts';
 
 export interface CaseRow {
   id: string;
@@ -220,10 +220,15 @@ export function historyHash(prevHash: string, owner: HistoryOwner, entry: Histor
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** What `appendHistory` holds while it extends the chain (Connection.exclusive). */
+export const HISTORY_LOCK = 'history';
+
 /** The hash the first history row chains from. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 export async function appendHistory(tx: Connection, owner: HistoryOwner, steps: readonly HistoryStep[]): Promise<void> {
+  // One chain across all cases: the head is read and extended by one writer at a time.
+  await tx.exclusive(HISTORY_LOCK);
   const last = await tx.get<{ hash: string }>('SELECT hash FROM history ORDER BY position DESC LIMIT 1');
   let prevHash = last?.hash ?? GENESIS_HASH;
   for (const step of steps) {

@@ -2,9 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Catalogue } from '../engine/catalogue.ts';
 import { withStoredVersions } from './process-versions.ts';
-import type { Connection, Database } from './sqlite.ts';
+import type { Connection, Database } from './database.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+const POSTGRES_SCHEMA = fileURLToPath(new URL('./postgres-schema.sql', import.meta.url));
+const MIGRATIONS_LOCK = 'migrations';
+/** The migrations postgres-schema.sql stands for: a new PostgreSQL database starts at this version. */
+const POSTGRES_BASELINE = 7;
 
 /**
  * What a data migration may need beyond SQL: the configuration the cases run on. Find a case's
@@ -46,9 +50,10 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 /** Applies the migrations the file has not seen, each in its own transaction with its record. */
 export async function migrate(db: Database, context: MigrationContext, migrations?: Migration[]): Promise<number[]> {
   const known = migrations ?? (await readMigrations());
-  await db.transaction((tx) =>
-    tx.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'),
-  );
+  await db.transaction(async (tx) => {
+    await tx.exclusive(MIGRATIONS_LOCK);
+    await tx.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  });
   const applied = new Set(
     (await db.reader.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
   );
@@ -58,17 +63,44 @@ export async function migrate(db: Database, context: MigrationContext, migration
     throw new Error(`The database is at schema version ${newest}, newer than this program knows (${newestKnown}); run a newer version.`);
   }
   const done: number[] = [];
+  if (db.dialect === 'postgres' && applied.size === 0) {
+    const baseline = known.filter((m) => m.version <= POSTGRES_BASELINE);
+    const created = await db.transaction(async (tx) => {
+      await tx.exclusive(MIGRATIONS_LOCK);
+      if (await appliedMeanwhile(tx, POSTGRES_BASELINE)) return false;
+      await tx.exec(readFileSync(POSTGRES_SCHEMA, 'utf8'));
+      for (const migration of baseline) await record(tx, migration);
+      return true;
+    });
+    for (const migration of baseline) {
+      applied.add(migration.version);
+      if (created) done.push(migration.version);
+    }
+  } else if (db.dialect === 'postgres' && !applied.has(POSTGRES_BASELINE)) {
+    throw new Error(`This PostgreSQL database has schema migrations recorded but not the baseline (version ${POSTGRES_BASELINE}); it was not made by this program.`);
+  }
   for (const migration of known.filter((m) => !applied.has(m.version))) {
-    await db.transaction(async (tx) => {
+    const ran = await db.transaction(async (tx) => {
+      await tx.exclusive(MIGRATIONS_LOCK);
+      if (await appliedMeanwhile(tx, migration.version)) return false;
       // The versions the file stores so far (none before migration 005): a case runs on its own.
       await migration.up(tx, { ...context, catalogue: await withStoredVersions(tx, context.catalogue) });
-      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
-        migration.version,
-        migration.name,
-        new Date().toISOString(),
-      ]);
+      await record(tx, migration);
+      return true;
     });
-    done.push(migration.version);
+    if (ran) done.push(migration.version);
   }
   return done;
+}
+
+/**
+ * Whether another server on the same database applied `version` since this one looked: servers
+ * started together take turns (MIGRATIONS_LOCK) and each migration runs once.
+ */
+async function appliedMeanwhile(tx: Connection, version: number): Promise<boolean> {
+  return (await tx.get('SELECT version FROM schema_migrations WHERE version = ?', [version])) !== undefined;
+}
+
+function record(tx: Connection, migration: Migration): Promise<unknown> {
+  return tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, new Date().toISOString()]);
 }

@@ -32,7 +32,10 @@ import type { IsoDate } from '../engine/definition.ts';
 import { ProcessRejectedError, VersionConflictError } from '../engine/errors.ts';
 import type { SqlFilter } from '../cases/access.ts';
 import { OVERDUE_SQL } from './cases.ts';
-import type { Connection, Database } from './sqlite.ts';
+import type { Connection, Database } from './database.ts';
+
+/** Held while the next version number of a process is decided (Connection.exclusive). */
+const VERSIONS_LOCK = 'process-versions';
 
 interface VersionRecord {
   partnership: string;
@@ -47,14 +50,18 @@ interface VersionRecord {
 
 /** Whether the file has migration 007's columns: migrations before it read the versions too. */
 async function hasPublishing(db: Connection): Promise<boolean> {
+  // A PostgreSQL database starts at 007's schema (postgres-schema.sql).
+  if (db.dialect === 'postgres') return true;
   const columns = await db.all<{ name: string }>('PRAGMA table_info(process_versions)');
   return columns.some((c) => c.name === 'origin');
 }
 
 /** Every stored version, in order; none on a file from before migration 005. */
 export async function readStoredVersions(db: Connection): Promise<StoredVersion[]> {
-  const table = await db.get<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'process_versions'");
-  if (table === undefined) return [];
+  if (db.dialect === 'sqlite') {
+    const table = await db.get<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'process_versions'");
+    if (table === undefined) return [];
+  }
   const published = (await hasPublishing(db)) ? 'origin, published_by' : "'files' AS origin, NULL AS published_by";
   const rows = await db.all<VersionRecord>(
     `SELECT partnership, process, version, hash, content, created_at, ${published} FROM process_versions ORDER BY partnership, process, version`,
@@ -116,6 +123,8 @@ export async function storeProcessVersions(
   const added: NewVersion[] = [];
   const behind: FilesBehind[] = [];
   const stored = await db.transaction(async (tx) => {
+    // Servers starting together on one database: the second sees what the first stored.
+    await tx.exclusive(VERSIONS_LOCK);
     for (const [partnershipId, partnership] of catalogue.partnerships) {
       for (const [processId, process] of partnership.processes) {
         const content = versionContent(partnership, process);
@@ -193,6 +202,7 @@ export interface Publication {
 export async function publishVersion(db: Database, publication: Publication): Promise<{ version: number; stored: StoredVersion[] }> {
   const { partnership, process } = publication;
   return db.transaction(async (tx) => {
+    await tx.exclusive(VERSIONS_LOCK);
     const newest = await tx.get<Row & { created_at: string }>(
       'SELECT version, hash, origin, published_by, created_at FROM process_versions WHERE partnership = ? AND process = ? ORDER BY version DESC LIMIT 1',
       [partnership, process],

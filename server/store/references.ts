@@ -14,7 +14,8 @@
  * decide it, and verify-audit does not recompute it.
  */
 import { dateInZone } from '../engine/dates/index.ts';
-import type { Connection } from './sqlite.ts';
+import { HISTORY_LOCK } from './cases.ts';
+import type { Connection } from './database.ts';
 
 export function referencePrefix(partnershipId: string): string {
   const letters = partnershipId.replace(/[^a-z]/gi, '').toUpperCase();
@@ -42,8 +43,8 @@ async function nextNumber(tx: Connection, partnership: string, stem: string): Pr
 }
 
 /**
- * Gives a newly inserted case its reference, inside the transaction that creates it (writes are
- * serialised, so the number cannot be taken twice; the unique index would refuse it if it were).
+ * Gives a newly inserted case its reference, inside the transaction that creates it (one writer at
+ * a time numbers cases, so a number cannot be taken twice; the unique index would refuse it if it were).
  */
 export async function assignReference(tx: Connection, caseId: string, timeZone: string): Promise<string> {
   const row = await tx.get<{ partnership: string; created_at: string; reference: string | null }>(
@@ -52,6 +53,8 @@ export async function assignReference(tx: Connection, caseId: string, timeZone: 
   );
   if (row === undefined) throw new Error(`Case ${caseId} is not in the cases table`);
   if (row.reference !== null) return row.reference;
+  // Taken before the number is read; the same lock the case's first history row takes anyway.
+  await tx.exclusive(HISTORY_LOCK);
   const prefix = referencePrefix(row.partnership);
   const year = dateInZone(row.created_at, timeZone).slice(0, 4);
   const reference = formatReference(prefix, year, await nextNumber(tx, row.partnership, `${prefix}-${year}-`));

@@ -1,5 +1,7 @@
 import type { SqlFilter } from '../cases/access.ts';
-import type { Connection } from './sqlite.ts';
+import type { HistoryStep } from '../engine/project.ts';
+import { toHistoryStep, type HistoryRecord } from './cases.ts';
+import type { Connection } from './database.ts';
 
 /**
  * What reports read across cases. Every query takes `readable`, the reader's need-to-know filter
@@ -128,4 +130,40 @@ export async function deadlinesDueInRange(db: Connection, partnership: string, r
     final: r.final === 1,
     corrected: r.corrected === 1,
   }));
+}
+
+/** A case's whole history, for reports that replay cases (the state each was in at a year's end). */
+export interface CaseHistory {
+  id: string;
+  process: string;
+  processVersion: number;
+  reference: string | null;
+  steps: HistoryStep[];
+}
+
+/**
+ * Every step of the partnership's readable cases of the given processes, grouped by case in `seq`
+ * order. Not cut by date: a case recorded after the fact counts by the dates it records, so which
+ * steps matter is decided after replaying it. Plain SQL, grouped here rather than in the query.
+ */
+export async function caseHistories(db: Connection, partnership: string, processes: string[], readable: SqlFilter): Promise<CaseHistory[]> {
+  if (processes.length === 0) return [];
+  const rows = await db.all<{ process: string; process_version: number; reference: string | null } & Pick<HistoryRecord, 'case_id' | 'seq' | 'type' | 'from_state' | 'to_state' | 'by' | 'at' | 'data' | 'effects'>>(
+    `SELECT h.case_id, c.process, c.process_version, c.reference, h.seq, h.type, h.from_state, h.to_state, h.by, h.at, h.data, h.effects
+       FROM history h JOIN cases c ON c.id = h.case_id
+      WHERE c.partnership = ? AND c.process IN (${processes.map(() => '?').join(', ')})
+        AND ${readable.sql}
+      ORDER BY h.case_id, h.seq`,
+    [partnership, ...processes, ...readable.params],
+  );
+  const cases = new Map<string, CaseHistory>();
+  for (const row of rows) {
+    let found = cases.get(row.case_id);
+    if (found === undefined) {
+      found = { id: row.case_id, process: row.process, processVersion: row.process_version, reference: row.reference, steps: [] };
+      cases.set(row.case_id, found);
+    }
+    found.steps.push(toHistoryStep(row));
+  }
+  return [...cases.values()];
 }

@@ -1,15 +1,5 @@
 import sqlite3 from 'sqlite3';
-
-export type Params = readonly (string | number | null)[];
-
-/** A promise-shaped view of one sqlite3 connection. */
-export interface Connection {
-  run(sql: string, params?: Params): Promise<{ changes: number; lastID: number }>;
-  get<T>(sql: string, params?: Params): Promise<T | undefined>;
-  all<T>(sql: string, params?: Params): Promise<T[]>;
-  exec(sql: string): Promise<void>;
-  close(): Promise<void>;
-}
+import type { Connection, Database, Params } from './database.ts';
 
 /** Opens one connection; `readOnly` for tools that must never change (or create) the file they inspect. */
 export function openConnection(path: string, options: { readOnly?: boolean } = {}): Promise<Connection> {
@@ -21,11 +11,12 @@ export function openConnection(path: string, options: { readOnly?: boolean } = {
 
 function wrap(db: sqlite3.Database): Connection {
   return {
+    dialect: 'sqlite',
     run: (sql, params = []) =>
       new Promise((resolve, reject) => {
         db.run(sql, params as unknown[], function (this: sqlite3.RunResult, error: Error | null) {
           if (error) reject(error);
-          else resolve({ changes: this.changes, lastID: this.lastID });
+          else resolve({ changes: this.changes });
         });
       }),
     get: <T>(sql: string, params: Params = []) =>
@@ -37,6 +28,8 @@ function wrap(db: sqlite3.Database): Connection {
         db.all(sql, params as unknown[], (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows)));
       }),
     exec: (sql) => new Promise((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve()))),
+    // The write transaction (BEGIN IMMEDIATE) already holds the whole file.
+    exclusive: () => Promise.resolve(),
     close: () => new Promise((resolve, reject) => db.close((error) => (error ? reject(error) : resolve()))),
   };
 }
@@ -46,7 +39,8 @@ function wrap(db: sqlite3.Database): Connection {
  * `BEGIN IMMEDIATE … COMMIT`; reads use the reader, which sees only committed data, so a request
  * never observes half a transition, even one that is about to roll back.
  */
-export class Database {
+export class SqliteDatabase implements Database {
+  readonly dialect = 'sqlite' as const;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -55,13 +49,13 @@ export class Database {
     readonly reader: Connection,
   ) {}
 
-  static async open(path: string): Promise<Database> {
+  static async open(path: string): Promise<SqliteDatabase> {
     const writer = await openConnection(path);
     // FULL: a transition answered 200 survives a power cut, not just a crash of this process.
     await writer.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     const reader = await openConnection(path);
     await reader.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;');
-    return new Database(path, writer, reader);
+    return new SqliteDatabase(path, writer, reader);
   }
 
   /** Runs `work` in one write transaction, after every write queued before it. */

@@ -250,8 +250,8 @@ test(
     expect(second).toContain('31 December 2023');
     expect(second).toContain('Recorded by rotherham.business-unit on');
     expect(second).not.toContain('Agree a protocol');
-    // The form's default is kept with each entry.
-    expect(second).toContain('Learning and Improvement Delivery Group');
+    // The group that monitors the plan comes from the partnership's data on the day it was published (May 2023).
+    await page.getByText('Give the action plan to the Quality, Performance and Learning Group to monitor').first().waitFor();
 
     const communications = step(page, 'Record a notification, letter or conversation');
     const communicationCards = communications.locator('li.govuk-summary-card');
@@ -298,6 +298,10 @@ test(
     await page.getByRole('heading', { level: 1, name: /^Case / }).waitFor();
     await page.locator('a[href$="/events/CORRECT_DATES"]').click();
     await page.locator('[name="reason"]').fill(reason);
+    // The correction is asked on two pages: why, then the dates.
+    await checkPage(page, 'case-record-correction-reason');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'The corrected dates' }).waitFor();
     await page.locator('#field-panelNotifiedOn').fill('26');
     await page.locator('#field-panelNotifiedOn-month').fill('9');
     await page.locator('#field-panelNotifiedOn-year').fill('2022');

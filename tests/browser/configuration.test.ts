@@ -4,12 +4,11 @@
  * next version without a restart. Every page is checked with axe, allowing no violation of any impact,
  * at desktop width and at 320 px.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, test } from 'vitest';
 import { ApiClient } from '../support/server.ts';
-import { browserSuite, SCREENSHOTS } from './browser.ts';
+import { browserSuite, expectAccessible, SCREENSHOTS } from './browser.ts';
 
 const P = 'merton';
 const PROC = 'dispute-resolution';
@@ -38,8 +37,7 @@ const { as } = suite;
 async function checkEverywhere(page: Page, name: string): Promise<void> {
   for (const [width, suffix] of [[1200, ''], [320, '-320']] as const) {
     await page.setViewportSize({ width, height: 900 });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${name}${suffix}`).toEqual([]);
+    await expectAccessible(page, `${name}${suffix}`);
     await page.screenshot({ path: join(SCREENSHOTS, `configuration-${name}${suffix}.png`), fullPage: true });
     // Nothing wider than the screen: the page reflows rather than scrolling sideways (a wide diagram or table scrolls in its own box).
     const wide = await page.evaluate((w) => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('.app-statechart')).map((e) => `${e.tagName}.${e.className}`).slice(0, 5), width);

@@ -126,5 +126,9 @@ test('two minutes before an idle session ends a dialog warns, "Stay signed in" k
   await dialog.waitFor();
   await page.clock.fastForward('02:00');
   await page.getByLabel('Username').waitFor();
+  // The sign-in page says why, and what became of unsent answers (the end of a session deletes them from the computer).
+  const why = page.getByRole('region', { name: 'Important' }).filter({ hasText: 'You have been signed out' });
+  expect(await why.textContent()).toContain('You were signed out after 29 minutes without activity');
+  expect(await why.textContent()).toContain('Answers you had not sent were deleted from this computer');
   await checkPage(page, 'timed-out');
 }, 90_000);

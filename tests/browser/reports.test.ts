@@ -47,6 +47,19 @@ async function closedAs(page: Page, state: string): Promise<string> {
   return ((await page.locator(`${DISPUTES} tr[data-state="${state}"] td`).textContent()) ?? '').trim();
 }
 
+/** The date a GOV.UK date input ("From", "To") holds, as `YYYY-MM-DD`. */
+async function dateIn(page: Page, legend: string): Promise<string> {
+  const group = page.getByRole('group', { name: legend, exact: true });
+  const [day, month, year] = await Promise.all(['Day', 'Month', 'Year'].map((part) => group.getByLabel(part).inputValue()));
+  return `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
+}
+
+async function fillDateIn(page: Page, legend: string, date: string): Promise<void> {
+  const group = page.getByRole('group', { name: legend, exact: true });
+  const [year, month, day] = date.split('-');
+  for (const [part, value] of [['Day', day], ['Month', month], ['Year', year]] as const) await group.getByLabel(part).fill(String(Number(value)));
+}
+
 async function showsPeriod(page: Page, period: string): Promise<void> {
   await page.getByRole('heading', { level: 2, name: period }).waitFor();
   await page.locator(DISPUTES).waitFor();
@@ -57,8 +70,8 @@ test('the reports page counts the cases opened and closed in a period, this fina
   await page.getByRole('link', { name: 'Reports' }).click();
   await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
   await showsPeriod(page, '1 April 2023 to 31 March 2024');
-  expect(await page.getByLabel('From', { exact: true }).inputValue()).toBe('2023-04-01');
-  expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe('2024-03-31');
+  expect(await dateIn(page, 'From')).toBe('2023-04-01');
+  expect(await dateIn(page, 'To')).toBe('2024-03-31');
   expect(await figure(page, 'opened')).toBe('2');
   expect(await figure(page, 'closed')).toBe('1');
   expect(await closedAs(page, 'withdrawn')).toBe('1');
@@ -75,7 +88,7 @@ test('the reports page counts the cases opened and closed in a period, this fina
   await showsPeriod(page, '1 April 2022 to 31 March 2023');
   expect(await figure(page, 'opened')).toBe('0');
   expect(await figure(page, 'closed')).toBe('0');
-  expect(await page.getByLabel('From', { exact: true }).inputValue()).toBe('2022-04-01');
+  expect(await dateIn(page, 'From')).toBe('2022-04-01');
 
   await page.getByRole('link', { name: /^This calendar year/ }).click();
   await showsPeriod(page, '1 January 2023 to 31 December 2023');
@@ -112,8 +125,8 @@ test("the server's refusal of a period shows in an error summary linked to the d
   const page = await as('merton.business-unit');
   await page.goto('/reports');
   await page.locator(DISPUTES).waitFor();
-  await page.getByLabel('From', { exact: true }).fill('2024-01-01');
-  await page.getByLabel('To', { exact: true }).fill('2023-01-01');
+  await fillDateIn(page, 'From', '2024-01-01');
+  await fillDateIn(page, 'To', '2023-01-01');
   await page.getByRole('button', { name: 'Show' }).click();
   const summary = page.locator('.govuk-error-summary');
   await summary.waitFor();

@@ -14,8 +14,8 @@ function flowWhoseCheck(check: () => Promise<unknown>) {
       submit: fromPromise<unknown, { data: Record<string, unknown> }>(async () => ({ id: 'case' })),
     },
   });
-  const actor = createActor(machine, { input: { hasForm: true } }).start();
-  actor.send({ type: 'CHECK', data: { summary: 'A dispute' } });
+  const actor = createActor(machine, { input: { hasForm: true, pageOf: () => 0 } }).start();
+  actor.send({ type: 'CHECK', data: { summary: 'A dispute' }, next: null });
   return actor;
 }
 

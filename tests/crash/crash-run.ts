@@ -1,7 +1,7 @@
 /**
  * The crash run: "nothing acknowledged is ever lost, nothing refused is ever kept".
  *
- * It starts the real server as a child process on a SQLite file, lets several clients create
+ * It starts the real server as a child process on a SQLite file (or the PostgreSQL database it is given), lets several clients create
  * Merton disputes and send events with `expectedVersion` at the same time, and kills the server
  * with SIGKILL at random moments (some while it is still starting). After every restart it opens
  * the file and checks every request it has ever made:
@@ -31,7 +31,8 @@ import { loadCatalogue } from '../../server/config/index.ts';
 import { targetsOf } from '../../server/engine/describe.ts';
 import type { Catalogue, CompiledProcess } from '../../server/engine/catalogue.ts';
 import { verifyAudit } from '../../server/store/audit.ts';
-import { openConnection } from '../../server/store/sqlite.ts';
+import { databaseLocation, redactPassword } from '../../server/main.ts';
+import { openReadOnly } from '../../server/store/database.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TODAY = '2020-10-01';
@@ -45,6 +46,8 @@ export interface CrashRunOptions {
   upMs: [number, number];
   /** The share of kills that hit the server while it is starting up, before it serves. */
   startupKillShare: number;
+  /** The server's database (an empty one): a new SQLite file when not given; `npm run test:crash -- --database postgres://…`. */
+  databaseUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -340,16 +343,18 @@ class Client {
 type Tally = Pick<CrashRunResult, 'acknowledged' | 'refused' | 'undelivered' | 'unanswered' | 'unansweredCommitted' | 'cases' | 'historyRows'>;
 
 /** Every check of the header comment, against the file as the restarted server sees it. */
-export async function checkDatabase(file: string, ops: Op[], definition: CompiledProcess, catalogue: Catalogue, round: string): Promise<{ violations: string[]; tally: Tally }> {
+export async function checkDatabase(databaseUrl: string, ops: Op[], definition: CompiledProcess, catalogue: Catalogue, round: string): Promise<{ violations: string[]; tally: Tally }> {
   const violations: string[] = [];
   const fail = (message: string) => violations.push(`[${round}] ${message}`);
-  const db = await openConnection(file, { readOnly: true });
+  const db = await openReadOnly(databaseLocation(databaseUrl));
   try {
-    await db.exec('PRAGMA busy_timeout = 10000');
-    const integrity = (await db.all<{ integrity_check: string }>('PRAGMA integrity_check')).map((r) => r.integrity_check);
-    if (integrity.join() !== 'ok') fail(`integrity_check: ${integrity.join('; ')}`);
-    const dangling = await db.all('PRAGMA foreign_key_check');
-    if (dangling.length > 0) fail(`foreign_key_check: ${JSON.stringify(dangling)}`);
+    // PostgreSQL checks its pages and foreign keys itself, always; SQLite is asked.
+    if (db.dialect === 'sqlite') {
+      const integrity = (await db.all<{ integrity_check: string }>('PRAGMA integrity_check')).map((r) => r.integrity_check);
+      if (integrity.join() !== 'ok') fail(`integrity_check: ${integrity.join('; ')}`);
+      const dangling = await db.all('PRAGMA foreign_key_check');
+      if (dangling.length > 0) fail(`foreign_key_check: ${JSON.stringify(dangling)}`);
+    }
     const audit = await verifyAudit(db, catalogue);
     if (audit.firstBroken !== undefined) fail(`audit chain broken: ${JSON.stringify(audit.firstBroken)}`);
     for (const d of audit.differences) fail(`case ${d.caseId} differs from its history: ${d.what}`);
@@ -455,7 +460,7 @@ function mulberry32(seed: number): () => number {
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 export async function crashRun(options: Partial<CrashRunOptions> = {}): Promise<CrashRunResult> {
-  const { kills, clients: clientCount, upMs, startupKillShare, log = () => {} } = { ...DEFAULT_OPTIONS, ...options };
+  const { kills, clients: clientCount, upMs, startupKillShare, databaseUrl: given, log = () => {} } = { ...DEFAULT_OPTIONS, ...options };
   const started = Date.now();
   const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const random = mulberry32(seed);
@@ -466,8 +471,8 @@ export async function crashRun(options: Partial<CrashRunOptions> = {}): Promise<
   const definition = loaded.catalogue.partnerships.get('merton')!.processes.get('dispute-resolution')!;
 
   const dir = mkdtempSync(join(tmpdir(), 'crash-run-'));
-  const file = join(dir, 'db.sqlite');
-  const server = new ServerProcess(await freePort(), `sqlite:${file}`);
+  const databaseUrl = given ?? `sqlite:${join(dir, 'db.sqlite')}`;
+  const server = new ServerProcess(await freePort(), databaseUrl);
   const model = new Model(seed.toString(36));
   const clients = Array.from({ length: clientCount }, () => new Client(server, model, random));
   const violations: string[] = [];
@@ -509,7 +514,7 @@ export async function crashRun(options: Partial<CrashRunOptions> = {}): Promise<
         log(`kill ${++kill}: during start-up`);
       }
       await server.start();
-      const checked = await checkDatabase(file, model.ops, definition, loaded.catalogue, `after kill ${kill}`);
+      const checked = await checkDatabase(databaseUrl, model.ops, definition, loaded.catalogue, `after kill ${kill}`);
       violations.push(...checked.violations);
       tally = checked.tally;
       transitionChecks += tally.acknowledged;
@@ -518,7 +523,7 @@ export async function crashRun(options: Partial<CrashRunOptions> = {}): Promise<
   } finally {
     await server.stop().catch(() => undefined);
     if (violations.length === 0) rmSync(dir, { recursive: true, force: true });
-    else log(`the database is kept for inspection: ${file}`);
+    else log(`the database is kept for inspection: ${redactPassword(databaseUrl)}`);
   }
   return {
     kills: kills,
@@ -539,7 +544,7 @@ export function formatSummary(r: CrashRunResult): string {
     `refused with a 4xx:             ${r.refused} (none stored)`,
     `never delivered:                ${r.undelivered} (none stored)`,
     `cut off by a kill:              ${r.unanswered} (${r.unansweredCommitted} committed whole, the rest not at all)`,
-    `cases:                          ${r.cases}, history rows ${r.historyRows}, hash chain and integrity_check verified`,
+    `cases:                          ${r.cases}, history rows ${r.historyRows}, hash chain (and SQLite's integrity_check) verified`,
     `transition checks (all rounds): ${r.transitionChecks}`,
     `violations:                     ${r.violations.length}`,
     `time:                           ${r.seconds} s`,
@@ -547,10 +552,11 @@ export function formatSummary(r: CrashRunResult): string {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const { values } = parseArgs({ options: { kills: { type: 'string' }, clients: { type: 'string' } } });
+  const { values } = parseArgs({ options: { kills: { type: 'string' }, clients: { type: 'string' }, database: { type: 'string' } } });
   const result = await crashRun({
     kills: values.kills === undefined ? 40 : Number(values.kills),
     clients: values.clients === undefined ? 6 : Number(values.clients),
+    databaseUrl: values.database,
     log: (line) => console.log(line),
   });
   console.log(`\n${formatSummary(result)}`);

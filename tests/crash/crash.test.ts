@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { loadCatalogue } from '../../server/config/index.ts';
-import { sqlitePath } from '../../server/main.ts';
+import { dropTestDatabase, newTestDatabase, TEST_DIALECT } from '../support/database.ts';
 import { ApiClient, startTestServer } from '../support/server.ts';
 import { checkDatabase, crashRun, formatSummary, type Op } from './crash-run.ts';
 
@@ -10,7 +13,17 @@ import { checkDatabase, crashRun, formatSummary, type Op } from './crash-run.ts'
  * `npm run test:crash` runs the long version.
  */
 test('20 kills under concurrent load lose no acknowledged transition and keep no refused one', async () => {
-  const result = await crashRun({ kills: 20, clients: 3, upMs: [100, 400], startupKillShare: 0.1 });
+  const dir = mkdtempSync(join(tmpdir(), 'crash-test-'));
+  const databaseUrl = await newTestDatabase(dir);
+  let result;
+  try {
+    // A server on PostgreSQL takes longer to come up and answer its first requests: it runs longer between kills.
+    const upMs: [number, number] = TEST_DIALECT === 'postgres' ? [300, 900] : [100, 400];
+    result = await crashRun({ kills: 20, clients: 3, upMs, startupKillShare: 0.1, databaseUrl });
+  } finally {
+    await dropTestDatabase(databaseUrl);
+    rmSync(dir, { recursive: true, force: true });
+  }
   console.log(`crash run (short)\n${formatSummary(result)}`);
   expect(result.violations).toEqual([]);
   expect(result.kills).toBe(20);
@@ -34,7 +47,7 @@ test('the checker is not vacuous: it reports a lost acknowledgement and a stored
     const loaded = loadCatalogue(process.cwd());
     if (!loaded.ok) throw new Error('configuration');
     const definition = loaded.catalogue.partnerships.get('merton')!.processes.get('dispute-resolution')!;
-    const { violations } = await checkDatabase(sqlitePath(server.databaseUrl), ops, definition, loaded.catalogue, 'self-test');
+    const { violations } = await checkDatabase(server.databaseUrl, ops, definition, loaded.catalogue, 'self-test');
     expect(violations).toEqual([
       expect.stringContaining('crash-x-op1: CREATE was refused (409) but is in the history'),
       expect.stringContaining('crash-x-op2: UNRESOLVED was acknowledged (200) but is not in the history'),

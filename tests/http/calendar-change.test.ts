@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadCatalogue } from '../../server/config/index.ts';
-import { sqlitePath } from '../../server/main.ts';
 import { verifyAudit } from '../../server/store/audit.ts';
-import { openConnection } from '../../server/store/sqlite.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
+import { openTestConnection } from '../support/database.ts';
 
 /**
  * Deadlines follow the calendar in force. The bank holiday for the State Funeral was announced on
@@ -83,7 +82,7 @@ test('a holiday added inside a running five-working-day window moves the open de
 
   const loaded = loadCatalogue(root);
   if (!loaded.ok) throw new Error('configuration');
-  const db = await openConnection(sqlitePath(server.databaseUrl), { readOnly: true });
+  const db = await openTestConnection(server.databaseUrl);
   try {
     expect(await verifyAudit(db, loaded.catalogue)).toMatchObject({ ok: true, cases: 3, differences: [] });
   } finally {

@@ -2,9 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sqlitePath } from '../../server/main.ts';
-import { openConnection } from '../../server/store/sqlite.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
+import { openTestConnection } from '../support/database.ts';
 
 /**
  * The business unit changes a process without a developer and without a restart (issue 10, point 5):
@@ -39,7 +38,7 @@ async function signIn() {
 }
 
 async function storedVersions(): Promise<{ version: number; origin: string; published_by: string | null }[]> {
-  const db = await openConnection(sqlitePath(server.databaseUrl), { readOnly: true });
+  const db = await openTestConnection(server.databaseUrl);
   try {
     return await db.all('SELECT version, origin, published_by FROM process_versions WHERE partnership = ? AND process = ? ORDER BY version', [P, PROC]);
   } finally {

@@ -3,9 +3,8 @@
  * refusing exactly as the real request would (the same status and body), and storing nothing at all.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sqlitePath } from '../../server/main.ts';
-import { openConnection } from '../../server/store/sqlite.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
+import { openTestConnection, tableNames } from '../support/database.ts';
 
 let server: TestServer;
 let localAuthority: ApiClient;
@@ -27,11 +26,10 @@ afterAll(() => server.close());
 
 /** Rows in every table of the file, read from the file itself: a dry run must change none. */
 async function everyRowCount(): Promise<Record<string, number>> {
-  const db = await openConnection(sqlitePath(server.databaseUrl), { readOnly: true });
+  const db = await openTestConnection(server.databaseUrl);
   try {
-    const tables = await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
     const counts: Record<string, number> = {};
-    for (const { name } of tables) counts[name] = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`))!.n;
+    for (const name of await tableNames(db)) counts[name] = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`))!.n;
     return counts;
   } finally {
     await db.close();

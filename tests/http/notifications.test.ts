@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { newlyWaitingRecipients } from '../../server/engine/notifications.ts';
 import { loadCatalogue } from '../../server/config/index.ts';
-import { openConnection } from '../../server/store/sqlite.ts';
+import { dropTestDatabase, newTestDatabase, openTestConnection } from '../support/database.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
 import { TestSmtpServer, waitUntil } from '../support/smtp.ts';
 
@@ -34,7 +34,7 @@ const incident = (awareOn: string, title: string) => ({
 });
 
 async function outbox(databaseUrl: string): Promise<{ state: string; attempts: number; email: string }[]> {
-  const db = await openConnection(databaseUrl.replace(/^sqlite:/, ''), { readOnly: true });
+  const db = await openTestConnection(databaseUrl);
   try {
     return await db.all('SELECT state, attempts, email FROM outbox ORDER BY id');
   } finally {
@@ -177,7 +177,7 @@ describe('the outbox worker', () => {
     const smtp = await TestSmtpServer.start();
     smtp.setRefuseAll(true);
     const dir = mkdtempSync(join(tmpdir(), 'workflows-outbox-'));
-    const databaseUrl = `sqlite:${join(dir, 'db.sqlite')}`;
+    const databaseUrl = await newTestDatabase(dir);
     const port = await freePort();
     const child = new ChildServer(port, { DATABASE_URL: databaseUrl, SMTP_URL: smtp.url, EMAIL_RETRY_BASE_MS: '1500' });
     try {
@@ -207,6 +207,7 @@ describe('the outbox worker', () => {
     } finally {
       await child.kill();
       await smtp.close();
+      await dropTestDatabase(databaseUrl);
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadCatalogue } from '../../server/config/index.ts';
-import { sqlitePath } from '../../server/main.ts';
 import { verifyAudit } from '../../server/store/audit.ts';
-import { openConnection } from '../../server/store/sqlite.ts';
 import { shippedCatalogue } from '../support/catalogue.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
+import { dropTestDatabase, openTestConnection, openTestDatabase, tamperableCopy } from '../support/database.ts';
 
 /**
  * Immutable versions (issue 10, point 1). Each process as the files say is stored at start-up when it
@@ -42,7 +41,7 @@ async function restart() {
 }
 
 async function storedVersions(): Promise<{ partnership: string; process: string; version: number; hash: string }[]> {
-  const db = await openConnection(sqlitePath(server.databaseUrl), { readOnly: true });
+  const db = await openTestConnection(server.databaseUrl);
   try {
     return await db.all('SELECT partnership, process, version, hash FROM process_versions ORDER BY partnership, process, version');
   } finally {
@@ -273,17 +272,17 @@ describe('versions of a process, and the cases that run on them', () => {
     expect((await raise()).processVersion).toBe(4);
     expect((await partner.get(DISPUTE)).body).toMatchObject({ version: 4, newestVersion: 4 });
 
-    const db = await openConnection(sqlitePath(server.databaseUrl));
+    const db = await openTestDatabase(server.databaseUrl);
     try {
-      await expect(db.run("UPDATE process_versions SET content = '{}' WHERE version = 1")).rejects.toThrow(/never changed/);
-      await expect(db.run('DELETE FROM process_versions WHERE version = 2')).rejects.toThrow(/never removed/);
+      await expect(db.transaction((tx) => tx.run("UPDATE process_versions SET content = '{}' WHERE version = 1"))).rejects.toThrow(/never changed/);
+      await expect(db.transaction((tx) => tx.run('DELETE FROM process_versions WHERE version = 2'))).rejects.toThrow(/never removed/);
     } finally {
       await db.close();
     }
   });
 
   test('verify-audit replays every case under its own version: the chain and all cases match, whatever the files now say', async () => {
-    const db = await openConnection(sqlitePath(server.databaseUrl), { readOnly: true });
+    const db = await openTestConnection(server.databaseUrl);
     try {
       const onVersions = await db.all<{ process_version: number; n: number }>(
         "SELECT process_version, COUNT(*) AS n FROM cases WHERE process = 'dispute-resolution' GROUP BY process_version ORDER BY process_version",
@@ -303,22 +302,16 @@ describe('versions of a process, and the cases that run on them', () => {
   });
 
   test('verify-audit names a stored version whose definition was edited behind the triggers', async () => {
-    const copy = join(root, 'tampered.sqlite');
-    const db = await openConnection(sqlitePath(server.databaseUrl), { readOnly: true });
+    const copy = await tamperableCopy(server.databaseUrl, root);
+    await copy.tamper("UPDATE process_versions SET content = replace(content, 'quorate', 'q') WHERE partnership = 'merton' AND process = 'dispute-resolution' AND version = 1");
+    const tampered = await openTestConnection(copy.databaseUrl);
     try {
-      await db.exec(`VACUUM INTO '${copy}'`);
-    } finally {
-      await db.close();
-    }
-    const tampered = await openConnection(copy);
-    try {
-      await tampered.exec('DROP TRIGGER process_versions_are_immutable_update');
-      await tampered.run("UPDATE process_versions SET content = replace(content, 'quorate', 'q') WHERE partnership = 'merton' AND process = 'dispute-resolution' AND version = 1");
       const result = await verifyAudit(tampered, shippedCatalogue());
       expect(result.ok).toBe(false);
       expect(result.differences).toContainEqual({ caseId: 'merton/dispute-resolution version 1', what: expect.stringContaining('does not match its hash') });
     } finally {
       await tampered.close();
+      await dropTestDatabase(copy.databaseUrl);
     }
   });
 });

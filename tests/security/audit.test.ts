@@ -1,10 +1,10 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer } from '../../server/main.ts';
 import { GENESIS_HASH, historyHash, toHistoryStep, type HistoryRecord } from '../../server/store/cases.ts';
-import { openConnection } from '../../server/store/sqlite.ts';
+import { dropTestDatabase, newTestDatabase, openTestConnection, openTestDatabase, tamperableCopy, TEST_DIALECT } from '../support/database.ts';
 import { ApiClient } from '../support/server.ts';
 import { runScript } from './support.ts';
 
@@ -21,6 +21,7 @@ import { runScript } from './support.ts';
  * handed over whose partners commissioned a linked local review.
  */
 let dir: string;
+/** The database the server wrote: a SQLite file, or in the `postgres` project a PostgreSQL database. */
 let original: string;
 const rows: { position: number; case_id: string; seq: number }[] = [];
 const ids = { dispute: '', otherDispute: '', cspr: '', scrWithTimer: '', scrHandedOver: '', localReview: '' };
@@ -29,8 +30,8 @@ const seen = { rapidReviewDue: '', timerAt: '2020-09-30' };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'audit-test-'));
-  original = join(dir, 'original.sqlite');
-  const server = await startServer({ port: 0, databaseUrl: `sqlite:${original}`, now: '2020-06-01', demo: true });
+  original = await newTestDatabase(dir);
+  const server = await startServer({ port: 0, databaseUrl: original, now: '2020-06-01', demo: true });
   try {
     const partner = await ApiClient.signIn(server, 'merton.statutory-partner');
     const disputes: string[] = [];
@@ -96,7 +97,7 @@ beforeAll(async () => {
   } finally {
     await server.close();
   }
-  const db = await openConnection(original, { readOnly: true });
+  const db = await openTestConnection(original);
   try {
     rows.push(...(await db.all<{ position: number; case_id: string; seq: number }>('SELECT position, case_id, seq FROM history ORDER BY position')));
     // The file holds what the tests below edit: a pending timer and links both ways.
@@ -106,44 +107,41 @@ beforeAll(async () => {
     await db.close();
   }
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const copies: string[] = [];
+afterAll(async () => {
+  for (const copy of [original, ...copies]) await dropTestDatabase(copy);
+  rmSync(dir, { recursive: true, force: true });
+});
 
-let copies = 0;
-/** A copy of the untouched file, altered by `sql` with the triggers out of the way. */
-async function tampered(name: string, sql: string): Promise<string> {
-  const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}-${++copies}.sqlite`);
-  copyFileSync(original, file);
-  const db = await openConnection(file);
-  try {
-    await db.exec('DROP TRIGGER history_is_append_only_update; DROP TRIGGER history_is_append_only_delete;');
-    await db.exec(sql);
-  } finally {
-    await db.close();
-  }
-  return file;
+/** A copy of the untouched database, altered by `sql` with the triggers (and PostgreSQL's foreign keys) out of the way. */
+async function tampered(sql: string): Promise<string> {
+  const copy = await tamperableCopy(original, dir);
+  copies.push(copy.databaseUrl);
+  await copy.tamper(sql);
+  return copy.databaseUrl;
 }
 
 describe('npm run verify-audit: the chain', () => {
   test('an untouched file: "14 rows, chain intact" and "7 case(s) match", exit 0; DATABASE_URL is the default', async () => {
     expect(rows).toHaveLength(14);
-    const byArgument = await runScript('scripts/verify-audit.ts', [`sqlite:${original}`]);
+    const byArgument = await runScript('scripts/verify-audit.ts', [original]);
     expect(byArgument.code, byArgument.stderr).toBe(0);
     expect(byArgument.stdout).toContain(': 14 rows, chain intact (head hash ');
     expect(byArgument.stdout).toContain(': 7 case(s) match what their history decides');
     expect(byArgument.stderr).toBe('');
-    const byEnvironment = await runScript('scripts/verify-audit.ts', [], { env: { DATABASE_URL: `sqlite:${original}` } });
+    const byEnvironment = await runScript('scripts/verify-audit.ts', [], { env: { DATABASE_URL: original } });
     expect(byEnvironment.code).toBe(0);
     expect(byEnvironment.stdout).toContain('14 rows, chain intact');
     expect(byEnvironment.stdout).toContain('7 case(s) match what their history decides');
   });
 
   test('the triggers stop an ordinary edit before the chain has to', async () => {
-    const file = join(dir, 'guarded.sqlite');
-    copyFileSync(original, file);
-    const db = await openConnection(file);
+    const copy = await tamperableCopy(original, dir);
+    copies.push(copy.databaseUrl);
+    const db = await openTestDatabase(copy.databaseUrl);
     try {
-      await expect(db.exec("UPDATE history SET data = '{}' WHERE position = 2")).rejects.toThrow(/append-only/);
-      await expect(db.exec('DELETE FROM history WHERE position = 2')).rejects.toThrow(/append-only/);
+      await expect(db.transaction((tx) => tx.exec("UPDATE history SET data = '{}' WHERE position = 2"))).rejects.toThrow(/append-only/);
+      await expect(db.transaction((tx) => tx.exec('DELETE FROM history WHERE position = 2'))).rejects.toThrow(/append-only/);
     } finally {
       await db.close();
     }
@@ -151,7 +149,7 @@ describe('npm run verify-audit: the chain', () => {
 
   test('an edited row is reported by position, case and seq, exit 1', async () => {
     const target = rows[3]!;
-    const file = await tampered('edited', `UPDATE history SET data = '{"attendees":["lb-merton","merton-ccg","met-police"]}' WHERE position = ${target.position}`);
+    const file = await tampered(`UPDATE history SET data = '{"attendees":["lb-merton","merton-ccg","met-police"]}' WHERE position = ${target.position}`);
     const result = await runScript('scripts/verify-audit.ts', [file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`chain BROKEN at history position ${target.position} (case ${target.case_id}, seq ${target.seq})`);
@@ -160,15 +158,15 @@ describe('npm run verify-audit: the chain', () => {
 
   test('a changed author or time is caught too, not only changed data', async () => {
     const target = rows[1]!;
-    const file = await tampered('author', `UPDATE history SET by = 'merton.business-unit', at = '2020-09-01T00:00:00.000Z' WHERE position = ${target.position}`);
-    const result = await runScript('scripts/verify-audit.ts', [`sqlite:${file}`]);
+    const file = await tampered(`UPDATE history SET by = 'merton.business-unit', at = '2020-09-01T00:00:00.000Z' WHERE position = ${target.position}`);
+    const result = await runScript('scripts/verify-audit.ts', [file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`position ${target.position}`);
   });
 
   test('a deleted row is reported at the row after it', async () => {
     const [deleted, next] = [rows[2]!, rows[3]!];
-    const file = await tampered('deleted', `DELETE FROM history WHERE position = ${deleted.position}`);
+    const file = await tampered(`DELETE FROM history WHERE position = ${deleted.position}`);
     const result = await runScript('scripts/verify-audit.ts', [file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`position ${next.position} (case ${next.case_id}, seq ${next.seq})`);
@@ -178,13 +176,13 @@ describe('npm run verify-audit: the chain', () => {
   test('an edited row whose own hash was recomputed is caught at the next row', async () => {
     // The attacker knows the hash function and fixes the edited row's hash; the next row still names the old one.
     const [target, next] = [rows[0]!, rows[1]!];
-    const db = await openConnection(original, { readOnly: true });
+    const db = await openTestConnection(original);
     const row = (await db.get<HistoryRecord>('SELECT * FROM history WHERE position = ?', [target.position]))!;
     await db.close();
     const data = { summary: 'A different dispute altogether' };
     const owner = { caseId: row.case_id, partnership: row.partnership, process: row.process, processVersion: row.process_version };
     const hash = historyHash(GENESIS_HASH, owner, { ...toHistoryStep(row), data });
-    const file = await tampered('rehashed', `UPDATE history SET data = '${JSON.stringify(data)}', hash = '${hash}' WHERE position = ${target.position}`);
+    const file = await tampered(`UPDATE history SET data = '${JSON.stringify(data)}', hash = '${hash}' WHERE position = ${target.position}`);
     const result = await runScript('scripts/verify-audit.ts', [file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`position ${next.position} (case ${next.case_id}, seq ${next.seq})`);
@@ -237,7 +235,10 @@ const edits: Edit[] = [
   },
   {
     name: "a case's data",
-    sql: () => `UPDATE cases SET data = json_set(data, '$.summary', 'Nothing to see') WHERE id = '${ids.dispute}'`,
+    sql: () =>
+      TEST_DIALECT === 'sqlite'
+        ? `UPDATE cases SET data = json_set(data, '$.summary', 'Nothing to see') WHERE id = '${ids.dispute}'`
+        : `UPDATE cases SET data = jsonb_set(data::jsonb, '{summary}', '"Nothing to see"')::text WHERE id = '${ids.dispute}'`,
     caseId: () => ids.dispute,
     says: () => 'data.summary is "Nothing to see" in the cases table, the history decides "Audited dispute 0"',
   },
@@ -364,7 +365,7 @@ const edits: Edit[] = [
 describe('npm run verify-audit: every stored table is checked against the history', () => {
   // Each check is its own `npm run verify-audit` process; they run side by side, so the time allowed is generous.
   test.concurrent.each(edits)('$name is caught, naming the case and what differs', async (edit) => {
-    const file = await tampered(edit.name, edit.sql());
+    const file = await tampered(edit.sql());
     const result = await runScript('scripts/verify-audit.ts', [file]);
     expect(result.code, result.stdout + result.stderr).toBe(1);
     const broken = edit.chainBrokenAt?.();

@@ -2,12 +2,13 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sqlitePath, startServer } from '../../server/main.ts';
+import { startServer } from '../../server/main.ts';
 import { inspect } from '../../server/store/backup.ts';
 import { openConnection } from '../../server/store/sqlite.ts';
 import { shippedCatalogue } from '../support/catalogue.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
 import { runScript, sleep } from './support.ts';
+import { openTestConnection } from '../support/database.ts';
 
 /**
  * `npm run backup -- FILE` while people are working: the copy is consistent, holds everything
@@ -77,7 +78,7 @@ test('a backup taken under load restores to a server that has every case acknowl
       expect(report.audit).toMatchObject({ ok: true, differences: [], cases: report.cases });
       expect(report.cases).toBeGreaterThanOrEqual(before.size);
       // A snapshot, not a blend: it holds no more than the live file at the end.
-      const live = await openConnection(sqlitePath(server.databaseUrl), { readOnly: true });
+      const live = await openTestConnection(server.databaseUrl);
       const liveCount = (await live.get<{ n: number }>('SELECT COUNT(*) AS n FROM cases'))!.n;
       await live.close();
       expect(report.cases).toBeLessThanOrEqual(liveCount);

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sqlitePath } from '../../server/main.ts';
 import { verifyAudit } from '../../server/store/audit.ts';
-import { openConnection } from '../../server/store/sqlite.ts';
 import { shippedCatalogue } from '../support/catalogue.ts';
 import { ApiClient, startTestServer, type ApiResponse, type TestServer } from '../support/server.ts';
+import { openTestConnection } from '../support/database.ts';
 
 /**
  * Optimistic concurrency under real contention: 20 people (20 sessions, 20 connections) press
@@ -139,7 +138,7 @@ describe('many clients at once', () => {
   });
 
   test('afterwards the file has no duplicate seq, no gap, and the hash chain verifies', async () => {
-    const db = await openConnection(sqlitePath(server.databaseUrl), { readOnly: true });
+    const db = await openTestConnection(server.databaseUrl);
     try {
       expect(await db.all('SELECT case_id, seq FROM history GROUP BY case_id, seq HAVING COUNT(*) > 1')).toEqual([]);
       const mismatched = await db.all(

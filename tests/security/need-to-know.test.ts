@@ -6,7 +6,8 @@ import { copyConfigurationInto } from '../support/configuration.ts';
 import { mayRead, readableCasesSql } from '../../server/cases/access.ts';
 import { loadCatalogue } from '../../server/config/index.ts';
 import { migrate } from '../../server/store/migrate.ts';
-import { Database } from '../../server/store/sqlite.ts';
+import type { Database } from '../../server/store/database.ts';
+import { dropTestDatabase, newTestDatabase, openTestDatabase } from '../support/database.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
 import { expectError, PROJECT_ROOT, runScript, storedCounts } from './support.ts';
 
@@ -302,13 +303,16 @@ describe('two practitioners in Rotherham and Leicester', () => {
 describe('the SQL filter of lists and counts agrees with mayRead', () => {
   let dir: string;
   let db: Database;
+  let databaseUrl: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'need-to-know-sql-'));
-    db = await Database.open(join(dir, 'db.sqlite'));
+    databaseUrl = await newTestDatabase(dir);
+    db = await openTestDatabase(databaseUrl);
     await migrate(db, { catalogue });
   });
   afterAll(async () => {
     await db.close();
+    await dropTestDatabase(databaseUrl);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -6,9 +6,8 @@ import { PSEUDO_ROLES, type IsoDate } from '../../server/engine/definition.ts';
 import { ForbiddenError } from '../../server/engine/errors.ts';
 import type { Projection } from '../../server/engine/project.ts';
 import { decideCreate, decideEvent } from '../../server/engine/step.ts';
-import { sqlitePath } from '../../server/main.ts';
 import { appendHistory, insertCase } from '../../server/store/cases.ts';
-import { Database } from '../../server/store/sqlite.ts';
+import { openTestDatabase } from '../support/database.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
 import { expectError, PROJECT_ROOT, storedCounts } from './support.ts';
 
@@ -95,7 +94,7 @@ describe('API: available events and 403 for every event of every state', () => {
   beforeAll(async () => {
     server = await startTestServer({ now: TODAY });
     // A second writer on the same file, as a migration tool would be: cases in every state, on the chain.
-    const db = await Database.open(sqlitePath(server.databaseUrl));
+    const db = await openTestDatabase(server.databaseUrl);
     try {
       for (const { partnership, process } of processes) {
         for (const state of nonFinal(process)) {

@@ -6,10 +6,9 @@ import { hashPassword, verifyPassword } from '../../server/auth/passwords.ts';
 import { PASSWORD_POLICY } from '../../server/auth/password-policy.ts';
 import { demoUsers, type UserRecord } from '../../server/auth/users.ts';
 import { loadCatalogue } from '../../server/config/index.ts';
-import { sqlitePath } from '../../server/main.ts';
-import { openConnection } from '../../server/store/sqlite.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
 import { expectError, PROJECT_ROOT, storedCounts } from './support.ts';
+import { openTestConnection } from '../support/database.ts';
 
 /**
  * Passwords at rest, and sessions: how they end (idle, absolute limit, sign-out, a new sign-in, a
@@ -44,7 +43,7 @@ describe('passwords and tokens at rest', () => {
     const client = await ApiClient.signIn(server, 'merton.statutory-partner');
     const token = client.cookie.replace(/^sid=/, '');
     expect(token.length).toBeGreaterThanOrEqual(43); // 32 random bytes
-    const db = await openConnection(sqlitePath(server.databaseUrl), { readOnly: true });
+    const db = await openTestConnection(server.databaseUrl);
     try {
       const rows = await db.all<{ token_hash: string }>('SELECT token_hash FROM sessions');
       expect(rows.map((r) => r.token_hash)).toEqual([createHash('sha256').update(token).digest('hex')]);
@@ -66,7 +65,7 @@ function sessionClock() {
 }
 
 async function sessionRows(databaseUrl: string): Promise<{ username: string }[]> {
-  const db = await openConnection(sqlitePath(databaseUrl), { readOnly: true });
+  const db = await openTestConnection(databaseUrl);
   try {
     return await db.all<{ username: string }>('SELECT username FROM sessions ORDER BY username');
   } finally {

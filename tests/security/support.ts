@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { sqlitePath } from '../../server/main.ts';
-import { openConnection } from '../../server/store/sqlite.ts';
+import { openTestConnection } from '../support/database.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -14,7 +13,7 @@ export function expectError(res: { status: number; body: any }, status: number, 
 
 /** Rows of every table a request could change, read from the file itself (read-only). */
 export async function storedCounts(databaseUrl: string): Promise<Record<string, number>> {
-  const db = await openConnection(sqlitePath(databaseUrl), { readOnly: true });
+  const db = await openTestConnection(databaseUrl);
   try {
     const counts: Record<string, number> = {};
     for (const table of ['cases', 'history', 'deadlines', 'tasks', 'timers', 'links']) {

@@ -4,7 +4,7 @@ import type { Catalogue } from '../../server/engine/catalogue.ts';
 import type { MigrationSpec } from '../../server/engine/migration.ts';
 import { verifyAudit } from '../../server/store/audit.ts';
 import { applyMigrations, MigrationAbortedError, previewMigrations } from '../../server/store/case-migration.ts';
-import { Database, openConnection } from '../../server/store/sqlite.ts';
+import { SqliteDatabase, openConnection } from '../../server/store/sqlite.ts';
 import { ApiClient } from '../support/server.ts';
 import { PARTNERSHIP, PROCESS, RENAMED, versionedCases, type VersionedCases } from '../support/versioned-cases.ts';
 
@@ -34,7 +34,7 @@ async function preview(spec: MigrationSpec) {
 
 async function apply(spec: MigrationSpec) {
   // A second writer on the file the server is using, as the migrate command is.
-  const db = await Database.open(fixture.file);
+  const db = await SqliteDatabase.open(fixture.file);
   try {
     return await applyMigrations(db, catalogue, { partnership: PARTNERSHIP, specs: [spec] }, AT);
   } finally {

@@ -2,8 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/main.ts';
+import { dropTestDatabase, newTestDatabase } from './database.ts';
 
-/** A real server on 127.0.0.1 with its own SQLite file, and a way to restart it on the same file. */
+/**
+ * A real server on 127.0.0.1 with a database of its own (a SQLite file, or in the `postgres`
+ * project a PostgreSQL database: tests/support/database.ts), and a way to restart it on the same one.
+ */
 export interface TestServer {
   url: string;
   dir: string;
@@ -14,9 +18,15 @@ export interface TestServer {
 
 export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'workflows-test-'));
-  const databaseUrl = `sqlite:${join(dir, 'db.sqlite')}`;
+  const databaseUrl = await newTestDatabase(dir);
   const base: ServerOptions = { port: 0, host: '127.0.0.1', databaseUrl, demo: true, ...options };
-  let running: RunningServer = await startServer(base);
+  let running: RunningServer;
+  try {
+    running = await startServer(base);
+  } catch (error) {
+    await dropTestDatabase(databaseUrl);
+    throw error;
+  }
   const handle: TestServer = {
     url: running.url,
     dir,
@@ -28,6 +38,7 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
     },
     async close() {
       await running.close();
+      await dropTestDatabase(databaseUrl);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { loadCatalogue } from '../../server/config/index.ts';
 import { sqlitePath } from '../../server/main.ts';
-import { Database, openConnection } from '../../server/store/sqlite.ts';
+import { SqliteDatabase, openConnection } from '../../server/store/sqlite.ts';
 import { ApiClient, startTestServer, type TestServer } from './server.ts';
 
 /** Merton's disputes, whose version 2 renames this state; a running case in it has nowhere to go without a migration. */
@@ -76,7 +76,7 @@ export async function versionedCases(): Promise<VersionedCases> {
       return join(root, MIGRATION_FILE);
     },
     async setColumn(id, column, value) {
-      const db = await Database.open(file);
+      const db = await SqliteDatabase.open(file);
       try {
         await db.transaction((tx) => tx.run(`UPDATE cases SET ${column} = ? WHERE id = ?`, [value, id]));
       } finally {

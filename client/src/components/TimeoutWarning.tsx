@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, onSessionSeen } from '../api.ts';
+import { useSession } from '../session.tsx';
 
 /** How long before the session ends the warning opens. */
 const WARN_BEFORE_MS = 2 * 60_000;
@@ -49,13 +50,18 @@ export function TimeoutWarning({ onSignOut }: { onSignOut: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const signOut = useRef(onSignOut);
   signOut.current = onSignOut;
+  // Signed out by the clock, the sign-in page says why: the idle limit, or the longest a session lasts.
+  const { signOut: endSession } = useSession();
+  const timedOut = useRef(() => {});
+  timedOut.current = () =>
+    void endSession(lifetime && lastSeen + lifetime.idleMs < lifetime.endsAt ? { kind: 'idle', minutes: Math.round(lifetime.idleMs / 60_000) } : { kind: 'limit' });
 
   const stay = useCallback(() => {
     api.session().then(
       (session) => setLifetime({ idleMs: session.lifetime.idleSeconds * 1000, endsAt: Date.now() + session.lifetime.endsInSeconds * 1000 }),
       // Already over on the server: say so now. Offline, the countdown goes on.
       (error: unknown) => {
-        if (error instanceof ApiError && error.status === 401) signOut.current();
+        if (error instanceof ApiError && error.status === 401) void endSession({ kind: 'ended' });
       },
     );
   }, []);
@@ -89,7 +95,7 @@ export function TimeoutWarning({ onSignOut }: { onSignOut: () => void }) {
     if (deadline === undefined) return;
     // The clock as it is, not as it was when `now` was last read: ending a session is not done on a stale reading.
     if (Date.now() >= deadline) {
-      signOut.current();
+      timedOut.current();
       return;
     }
     // Once a second while the countdown shows; otherwise one wake-up when the warning is due.

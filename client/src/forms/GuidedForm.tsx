@@ -3,6 +3,7 @@ import type { ValidateFunction } from 'ajv';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { FormProvider, useForm, type Resolver } from 'react-hook-form';
 import { fromPromise } from 'xstate';
+import type { ApiError } from '../api.ts';
 import type { FormDefinition, FormId, PartnershipId } from '../apiTypes.ts';
 import { ErrorSummary, type SummaryItem } from '../components/ErrorSummary.tsx';
 import { Loaded } from '../components/Loaded.tsx';
@@ -16,11 +17,12 @@ import { deleteDraft, loadDraft, saveDraft } from './drafts.ts';
 import { loadForm, validatorUrl } from './formDefinitions.ts';
 import { describeFields, fieldId, type Field } from './fields.ts';
 import { formFlowMachine } from './formFlowMachine.ts';
+import { pageAsking, pagesOf } from './pages.ts';
 import { toData, toFormValues, type FormValues } from './formValues.ts';
 import { placeRefusals } from './refusals.ts';
 import { conditionalsOf, isShown, placedUnderChoices, revealsOf, withoutHidden } from './reveal.ts';
 import { ConditionalsContext, FieldView } from './SchemaFields.tsx';
-import { ajvErrorsToFieldErrors, listErrors, loadValidator, pointerToPath } from './validation.ts';
+import { ajvErrorsToFieldErrors, listErrors, loadValidator, pointerToPath, type FormErrors } from './validation.ts';
 
 export interface GuidedFormProps<R> {
   partnership: PartnershipId;
@@ -44,7 +46,10 @@ export interface GuidedFormProps<R> {
 
 const DRAFT_DELAY_MS = 400;
 
-/** A form, its "check your answers" page and the sending, for any form the API describes. */
+/**
+ * A form, its "check your answers" page and the sending, for any form the API describes; a long form
+ * a page at a time (pages.ts), each with a back link to the page before.
+ */
 export function GuidedForm<R>(props: GuidedFormProps<R>) {
   const { partnership, formId } = props;
   const [form] = useResource(
@@ -83,15 +88,24 @@ function FormFlow<R>({
   const reveals = useMemo(() => (definition ? revealsOf(definition.schema, definition.ui) : new Map()), [definition]);
   const conditionals = useMemo(() => conditionalsOf(reveals, fields), [reveals, fields]);
   const underChoices = useMemo(() => placedUnderChoices(conditionals), [conditionals]);
+  const pages = useMemo(() => pagesOf(fields, definition?.ui ?? null, underChoices), [fields, definition, underChoices]);
+  const pageOfName = (name: string) => pageAsking(pages, name, (question) => (underChoices.has(question) ? reveals.get(question)?.field : undefined));
   const [restored, setRestored] = useState(() => (definition ? loadDraft<FormValues>(user.username, draftSubject) : null));
   const [discarded, setDiscarded] = useState(false);
   const emptyValues = useMemo(() => toFormValues(fields, undefined), [fields]);
 
   // A hidden question's answer is kept while the page is open, in case it is revealed again, but never sent.
   const answers = (values: FormValues) => withoutHidden(reveals, toData(fields, values));
+  // The validator judges the whole form; a page is held back only by what it says about that page's
+  // questions (or, on the last page, about the answers as a whole).
+  const onPage = useRef<(path: string) => boolean>(() => true);
   const resolver: Resolver<FormValues, unknown, Record<string, unknown>> = (values) => {
     const data = answers(values);
-    if (validate && !validate(data)) return { values: {}, errors: ajvErrorsToFieldErrors(validate.errors ?? [], fields) };
+    if (validate && !validate(data)) {
+      const errors: FormErrors = ajvErrorsToFieldErrors(validate.errors ?? [], fields);
+      for (const name of Object.keys(errors)) if (!onPage.current(name)) delete errors[name];
+      if (Object.keys(errors).length > 0) return { values: {}, errors };
+    }
     return { values: data, errors: {} };
   };
   const methods = useForm<FormValues, unknown, Record<string, unknown>>({
@@ -132,6 +146,17 @@ function FormFlow<R>({
   const checkRef = useRef(check);
   checkRef.current = check;
   const result = useRef<R | undefined>(undefined);
+  // What the machine asks of a refusal: the earliest page asking a question it names.
+  const liveDataRef = useRef<Record<string, unknown>>({});
+  const pageOfRef = useRef<(error: ApiError) => number | null>(() => null);
+  pageOfRef.current = (error) => {
+    const named = [
+      ...error.fieldIssues().map((issue) => pointerToPath(issue.path)),
+      ...placeRefusals(error.guardIssues(), fields, (path) => isShown(reveals, path.split('.')[0]!, liveDataRef.current)).map((refusal) => refusal.path ?? ''),
+    ];
+    const found = named.map((path) => pageOfName(path.split('.')[0]!)).filter((page) => page !== undefined);
+    return found.length > 0 ? Math.min(...found) : null;
+  };
   const machine = useMemo(
     () =>
       formFlowMachine.provide({
@@ -145,10 +170,10 @@ function FormFlow<R>({
       }),
     [],
   );
-  const [state, send] = useMachine(machine, { input: { hasForm: definition !== null } });
-  const { error, data, focusPath } = state.context;
+  const [state, send] = useMachine(machine, { input: { hasForm: definition !== null, pageOf: (error) => pageOfRef.current(error) } });
+  const { error, data, focusPath, page } = state.context;
   // Each step after the first is a new view within the same page: its heading takes focus, unless an
-  // error summary or banner that must be read first does.
+  // error summary or banner that must be read first does, or a "Change" link asked for a question.
   const firstStep = useRef(state.value);
   const moved = useRef(false);
   if (state.value !== firstStep.current) moved.current = true;
@@ -164,6 +189,16 @@ function FormFlow<R>({
   }, [state.value]); // Only entering a state matters; the page's callbacks may change identity meanwhile.
 
   const liveData = answers(methods.watch());
+  liveDataRef.current = liveData;
+  // Pages whose questions are all hidden by earlier answers are passed over, going on and going back.
+  const asked = pages.flatMap((candidate, index) => (candidate.fields.some((field) => isShown(reveals, field.name, liveData)) ? [index] : []));
+  const next = asked.find((index) => index > page) ?? null;
+  const previous = asked.filter((index) => index < page).at(-1) ?? null;
+  // What no page asks (the answers as a whole, or a question the server names that the form does not show) is the last page's.
+  onPage.current = (path) => {
+    const asking = pageOfName(path.split('.')[0]!);
+    return asking === undefined ? next === null : asking === page;
+  };
   const refusals = placeRefusals(error?.guardIssues() ?? [], fields, (path) => isShown(reveals, path.split('.')[0]!, liveData));
 
   // The server's refusals about the answers go onto the fields they name, like the browser's own;
@@ -179,25 +214,39 @@ function FormFlow<R>({
     if (state.value === 'editing' && focusPath) document.getElementById(fieldId(focusPath))?.focus();
   }, [state.value, focusPath]);
 
+  // A new question page starts at the top, as a new page would.
+  const pageShown = useRef(page);
+  useEffect(() => {
+    if (pageShown.current !== page) window.scrollTo(0, 0);
+    pageShown.current = page;
+  }, [page]);
+
   if (state.value === 'editing' || state.value === 'vetting') {
     const summaryItems: SummaryItem[] = [
-      ...listErrors(methods.formState.errors, fields),
+      ...listErrors(methods.formState.errors, fields).filter((item) => onPage.current(item.path)),
       ...refusals.filter((refusal) => !refusal.path).map((refusal) => ({ message: refusal.message })),
     ];
     const vetting = state.value === 'vetting';
     return (
       <FormProvider {...methods}>
-        <form noValidate onSubmit={methods.handleSubmit((valid) => send({ type: 'CHECK', data: valid }))}>
-          <ErrorSummary items={summaryItems} focusKey={`${methods.formState.submitCount}:${error?.code ?? ''}`} />
+        {previous === null ? (
+          <Link className="govuk-back-link" href={cancelHref}>
+            Back
+          </Link>
+        ) : (
+          <BackLink onClick={() => send({ type: 'BACK', page: previous })} />
+        )}
+        <form noValidate onSubmit={methods.handleSubmit((valid) => send({ type: 'CHECK', data: valid, next }))}>
+          <ErrorSummary items={summaryItems} focusKey={`${methods.formState.submitCount}:${page}:${error?.code ?? ''}`} />
           {discarded && (
             <NotificationBanner kind="success" title="Your draft has been discarded">
               <p className="govuk-body">The answers you had kept are deleted and the form is empty again.</p>
             </NotificationBanner>
           )}
-          <PageHeading caption={caption} error={summaryItems.length > 0} focus={moved.current && summaryItems.length === 0}>
-            {title}
+          <PageHeading key={page} caption={caption} error={summaryItems.length > 0} focus={moved.current && summaryItems.length === 0 && !focusPath}>
+            {pages[page]?.title ?? title}
           </PageHeading>
-          {restored && (
+          {restored && page === asked[0] && (
             <div className="govuk-inset-text">
               <p className="govuk-body">
                 Your answers from your last visit have been kept. They are not sent until you check and send them.
@@ -208,8 +257,8 @@ function FormFlow<R>({
             </div>
           )}
           <ConditionalsContext.Provider value={conditionals}>
-            {fields
-              .filter((field) => !underChoices.has(field.name) && isShown(reveals, field.name, liveData))
+            {(pages[page]?.fields ?? [])
+              .filter((field) => isShown(reveals, field.name, liveData))
               .map((field) => (
                 <FieldView key={field.name} field={field} />
               ))}
@@ -228,8 +277,16 @@ function FormFlow<R>({
   }
 
   const sending = state.value === 'submitting';
+  const lastAsked = asked.at(-1);
   return (
     <>
+      {lastAsked === undefined || !definition ? (
+        <Link className="govuk-back-link" href={cancelHref}>
+          Back
+        </Link>
+      ) : (
+        <BackLink onClick={() => send({ type: 'BACK', page: lastAsked })} />
+      )}
       {state.value === 'conflict' && (
         <NotificationBanner kind="important" focus title="Someone else updated this case while you were working on it">
           <p className="govuk-body">
@@ -246,9 +303,12 @@ function FormFlow<R>({
       {confirmation}
       {fields.length > 0 && (
         <CheckAnswers
-          fields={fields.filter((field) => isShown(reveals, field.name, data))}
+          // In the order the pages asked them; Array.prototype.sort is stable, so form order within a page.
+          fields={fields
+            .filter((field) => isShown(reveals, field.name, data))
+            .sort((a, b) => (pageOfName(a.name) ?? 0) - (pageOfName(b.name) ?? 0))}
           data={data}
-          onChange={(path) => send({ type: 'EDIT', focusPath: path })}
+          onChange={(path) => send({ type: 'EDIT', focusPath: path, page: pageOfName(path.split('.')[0]!) })}
         />
       )}
       <div className="govuk-button-group">
@@ -267,6 +327,25 @@ function FormFlow<R>({
         </Link>
       </div>
     </>
+  );
+}
+
+/**
+ * The GOV.UK back link to the question page before, within this page's flow. The answers stay in
+ * the form (and the draft) whichever way the person goes.
+ */
+function BackLink({ onClick }: { onClick(): void }) {
+  return (
+    <a
+      href="#main-content"
+      className="govuk-back-link"
+      onClick={(event) => {
+        event.preventDefault();
+        onClick();
+      }}
+    >
+      Back
+    </a>
   );
 }
 

@@ -1,4 +1,4 @@
-import { createContext, useContext, type InputHTMLAttributes, type ReactNode } from 'react';
+import { createContext, useContext, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { get, useController, useFieldArray, useFormContext, useWatch } from 'react-hook-form';
 import { assertNever } from '../assertNever.ts';
 import { CharacterCountTextarea } from './CharacterCount.tsx';
@@ -138,6 +138,55 @@ function TextField({ field }: { field: Of<'text'> | Of<'number'> }) {
         />
       )}
     </FormGroup>
+  );
+}
+
+/**
+ * A text answer chosen from the partnership's options, or written in (GOV.UK radios with a
+ * conditional text input): the value is the option's id or the words written, as the schema accepts.
+ */
+function ChoiceOrOtherField({ field, choices }: { field: Of<'text'>; choices: NonNullable<Of<'text'>['choices']> }) {
+  const { field: control } = useController<FormValues>({ name: field.path });
+  const error = useErrorAt(field.path);
+  const id = fieldId(field.path);
+  const value = typeof control.value === 'string' ? control.value : '';
+  const [writing, setWriting] = useState(value !== '' && !choices.options.some((o) => o.value === value));
+  const otherId = `${id}-other`;
+  return (
+    <Fieldset field={field} error={error}>
+      <div className="govuk-radios" data-module="govuk-radios">
+        {choices.options.map((option, index) => (
+          <Choice
+            key={option.value}
+            kind="radios"
+            id={index === 0 ? id : `${id}-${index}`}
+            option={option}
+            chosen={!writing && value === option.value}
+            input={(common) => (
+              <input {...common} type="radio" name={`${field.path}-choice`} checked={!writing && value === option.value} onChange={() => (setWriting(false), control.onChange(option.value))} />
+            )}
+          />
+        ))}
+        {choices.other !== undefined && (
+          <>
+            <div className="govuk-radios__item">
+              <input className="govuk-radios__input" id={`${otherId}-choice`} type="radio" name={`${field.path}-choice`} aria-controls={`${otherId}-conditional`} checked={writing} onChange={() => (setWriting(true), control.onChange(''))} />
+              <label className="govuk-label govuk-radios__label" htmlFor={`${otherId}-choice`}>
+                {choices.other}
+              </label>
+            </div>
+            <div className={`govuk-radios__conditional${writing ? '' : ' govuk-radios__conditional--hidden'}`} id={`${otherId}-conditional`} hidden={!writing}>
+              <div className="govuk-form-group">
+                <label className="govuk-label" htmlFor={otherId}>
+                  Name
+                </label>
+                <input className={`govuk-input${error ? ' govuk-input--error' : ''}`} id={otherId} type="text" value={writing ? value : ''} onChange={(e) => control.onChange(e.target.value)} onBlur={control.onBlur} />
+              </div>
+            </div>
+          </>
+        )}
+      </div>
+    </Fieldset>
   );
 }
 
@@ -396,6 +445,7 @@ function GroupField({ field }: { field: Of<'group'> }) {
 export function FieldView({ field }: { field: Field }) {
   switch (field.kind) {
     case 'text':
+      return field.choices === undefined ? <TextField field={field} /> : <ChoiceOrOtherField field={field} choices={field.choices} />;
     case 'number':
       return <TextField field={field} />;
     case 'date':

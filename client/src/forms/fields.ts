@@ -1,4 +1,4 @@
-import type { FormUi, JsonSchema } from '../apiTypes.ts';
+import type { FormChoices, FormUi, JsonSchema } from '../apiTypes.ts';
 import { humanise } from '../format.ts';
 
 /**
@@ -14,7 +14,8 @@ export interface Option {
 
 export type FieldKind =
   /** `maxLength`: the schema's, counted as the server's validator counts it (code points). */
-  | { kind: 'text'; multiline: boolean; maxLength?: number }
+  /** `choices`: offered as radios with an answer written in (ui `choices`); the answer is still text. */
+  | { kind: 'text'; multiline: boolean; maxLength?: number; choices?: FormChoices }
   | { kind: 'number'; integer: boolean }
   | { kind: 'date' }
   | { kind: 'boolean' }
@@ -92,6 +93,7 @@ function optionsOf(schema: JsonSchema, root: JsonSchema): Option[] | null {
 
 function kindOf(schema: JsonSchema, root: JsonSchema, path: string, ui: FormUi | null): FieldKind {
   const widget = ui?.widgets?.[path.replace(/\.\d+(?=\.|$)/g, '')];
+  const choices = ui?.choices?.[path.replace(/\.(\d+|#)(?=\.|$)/g, '')];
   const options = optionsOf(schema, root);
   if (options) return { kind: 'choice', options };
   switch (primaryType(schema)) {
@@ -113,7 +115,12 @@ function kindOf(schema: JsonSchema, root: JsonSchema, path: string, ui: FormUi |
     }
     default:
       if (schema.format === 'date' || widget === 'date') return { kind: 'date' };
-      return { kind: 'text', multiline: widget === 'textarea' || (schema.maxLength ?? 0) > LONG_TEXT, maxLength: schema.maxLength };
+      return {
+        kind: 'text',
+        multiline: widget === 'textarea' || (schema.maxLength ?? 0) > LONG_TEXT,
+        maxLength: schema.maxLength,
+        ...(choices === undefined ? {} : { choices }),
+      };
   }
 }
 

@@ -14,6 +14,7 @@ import { processTitle, useDefinition, usePartnership } from '../partnership.tsx'
 import { eventLabel, stateLabel } from '../processLabels.ts';
 import { Link, useLocation } from '../router.tsx';
 import { chartFromGraph } from '../statechart/chartModel.ts';
+import { TransitionsTable } from '../statechart/TransitionsTable.tsx';
 import { useResource } from '../useResource.ts';
 import { useUser } from '../session.tsx';
 import { deadlineWords, waitingWords, waitsForMe } from '../waiting.ts';
@@ -73,13 +74,23 @@ function CaseView({ record }: { record: CaseRecord }) {
         {(found) => (
           <Suspense fallback={<p className="govuk-body app-secondary-text">Drawing the diagram…</p>}>
             <Statechart
-              model={chartFromGraph(found)}
+              model={chartFromGraph(found, definition)}
               current={record.state}
               title={`The stages of ${processTitle(partnership, record.process)}; this case is at ${record.stateLabel}`}
             />
           </Suspense>
         )}
       </Loaded>
+      {definition && (
+        <details className="govuk-details">
+          <summary className="govuk-details__summary">
+            <span className="govuk-details__summary-text">The stages as a table</span>
+          </summary>
+          <div className="govuk-details__text">
+            <TransitionsTable definition={definition} partnership={partnership} />
+          </div>
+        </details>
+      )}
 
       <h2 className="govuk-heading-m">History</h2>
       <History record={record} definition={definition} fields={fields} fieldsByForm={fieldsByForm} />

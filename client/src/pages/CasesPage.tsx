@@ -4,6 +4,7 @@ import type { CaseFilters, CaseSummary, ProcessId } from '../apiTypes.ts';
 import { CaseLink } from '../components/CaseLink.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { TableScroll } from '../components/TableScroll.tsx';
 import { formatDate } from '../format.ts';
 import { processTitle, useDefinition, usePartnership } from '../partnership.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
@@ -61,7 +62,7 @@ export function CasesPage({ mine }: { mine: boolean }) {
                 {mine ? 'Nothing is waiting for you at the moment.' : filters.q ? 'No case you can see matches this search.' : 'No cases match these filters.'}
               </p>
             ) : (
-              <div className="app-table-scroll">
+              <TableScroll label={mine ? 'Cases waiting for you' : 'Cases'}>
               <table className="govuk-table app-case-list">
                 <caption className="govuk-table__caption govuk-visually-hidden">{mine ? 'Cases waiting for you' : 'Cases'}</caption>
                 <thead className="govuk-table__head">
@@ -110,7 +111,7 @@ export function CasesPage({ mine }: { mine: boolean }) {
                   ))}
                 </tbody>
               </table>
-              </div>
+              </TableScroll>
             )}
             <nav className="govuk-pagination govuk-pagination--block" aria-label="Pages of cases">
               {filters.cursor && (

@@ -160,12 +160,18 @@ export function ConfiguredProcessPage({ process: processId }: { process: Process
 
 function VersionDiagram({ process, version }: { process: ConfiguredProcess; version: number }) {
   const partnership = usePartnership();
-  const [graph] = useResource(() => api.graph(partnership.id, process.id, version), `${partnership.id}/${process.id}@${version}`);
+  const [graph] = useResource(
+    async () => {
+      const [found, definition] = await Promise.all([api.graph(partnership.id, process.id, version), api.process(partnership.id, process.id, version)]);
+      return { found, definition };
+    },
+    `${partnership.id}/${process.id}@${version}`,
+  );
   return (
     <Loaded resource={graph}>
-      {(found) => (
+      {({ found, definition }) => (
         <Suspense fallback={<p className="govuk-body app-secondary-text">Drawing the diagram…</p>}>
-          <Statechart model={chartFromGraph(found)} title={`The stages of ${process.title}, version ${version}`} />
+          <Statechart model={chartFromGraph(found, definition)} title={`The stages of ${process.title}, version ${version}`} />
         </Suspense>
       )}
     </Loaded>

@@ -1,9 +1,12 @@
-import type { FormEvent } from 'react';
+import { useState } from 'react';
 import { api, escalationLogUrl } from '../api.ts';
 import type { ProcessDefinition } from '../apiTypes.ts';
 import { CaseLink } from '../components/CaseLink.tsx';
+import { DateRangeFilter, type RangeProblems } from '../components/DateRangeFilter.tsx';
+import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { TableScroll } from '../components/TableScroll.tsx';
 import { formatDate, formatDateTime, ISO_DATE, todayIso } from '../format.ts';
 import { loadDefinition, usePartnership } from '../partnership.tsx';
 import { eventLabel, stateLabel } from '../processLabels.ts';
@@ -11,6 +14,8 @@ import { navigate, useLocation } from '../router.tsx';
 import { useResource } from '../useResource.ts';
 
 const DEFAULT_DAYS = 90;
+/** The date inputs' paths, as the error summary links to them (`fieldId`). */
+const PATHS = { from: 'log-from', to: 'log-to' } as const;
 
 /**
  * The partnership's escalation log for a date range, with a CSV download of the same rows. The log
@@ -29,36 +34,30 @@ export function EscalationLogPage() {
     return { rows, definitions: definitions.filter((definition): definition is ProcessDefinition => definition !== null) };
   }, `${partnership.id}:${from}:${to}`);
 
-  function apply(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    navigate(`/escalation-log?${new URLSearchParams({ from: String(form.get('from')), to: String(form.get('to')) })}`);
-  }
+  // What was typed that is not a date, for the range it was typed over; the log shown stays the last good one.
+  const [typed, setTyped] = useState<{ range: string; problems: RangeProblems } | null>(null);
+  const rangeKey = `${from}:${to}`;
+  const problems = typed?.range === rangeKey ? typed.problems : {};
+  const summaryItems = (['from', 'to'] as const).flatMap((field) => (problems[field] ? [{ message: problems[field].message, path: PATHS[field] }] : []));
 
   const definitionOf = (definitions: ProcessDefinition[], state: string) =>
     definitions.find((definition) => definition.states.some((candidate) => candidate.id === state)) ?? null;
 
   return (
     <>
-      <PageHeading>Escalation log</PageHeading>
+      <ErrorSummary items={summaryItems} focusKey={summaryItems.map((item) => item.message).join()} />
+      <PageHeading error={summaryItems.length > 0}>Escalation log</PageHeading>
       <p className="govuk-body">Every step of every dispute, with who took it, the reason and the outcome.</p>
-      <form className="app-filters" onSubmit={apply} noValidate>
-        <div className="govuk-form-group app-filters__item">
-          <label className="govuk-label" htmlFor="log-from">
-            From
-          </label>
-          <input className="govuk-input app-date" id="log-from" name="from" type="date" defaultValue={from} required />
-        </div>
-        <div className="govuk-form-group app-filters__item">
-          <label className="govuk-label" htmlFor="log-to">
-            To
-          </label>
-          <input className="govuk-input app-date" id="log-to" name="to" type="date" defaultValue={to} required />
-        </div>
-        <button type="submit" className="govuk-button govuk-button--secondary app-filters__item">
-          Show
-        </button>
-      </form>
+      <DateRangeFilter
+        range={{ from, to }}
+        pathOf={PATHS}
+        problems={problems}
+        onApply={(range) => {
+          setTyped(null);
+          navigate(`/escalation-log?${new URLSearchParams(range)}`);
+        }}
+        onRefuse={(found) => setTyped({ range: rangeKey, problems: found })}
+      />
       <p className="govuk-body">
         <a className="govuk-link" href={escalationLogUrl(partnership.id, from, to, 'csv')} download={`escalation-log-${from}-to-${to}.csv`}>
           Download the log from {formatDate(from)} to {formatDate(to)} (CSV)
@@ -69,7 +68,7 @@ export function EscalationLogPage() {
           rows.length === 0 ? (
             <p className="govuk-body">Nothing was escalated between these dates.</p>
           ) : (
-            <div className="app-table-scroll">
+            <TableScroll label="The escalation log">
               <table className="govuk-table app-table-small">
                 <caption className="govuk-table__caption govuk-table__caption--m">
                   {rows.length} {rows.length === 1 ? 'entry' : 'entries'}, oldest first
@@ -103,7 +102,7 @@ export function EscalationLogPage() {
                   })}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )
         }
       </Loaded>

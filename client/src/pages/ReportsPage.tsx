@@ -1,11 +1,13 @@
-import type { FormEvent } from 'react';
+import { useState } from 'react';
 import { api, ERROR_CODES } from '../api.ts';
 import type { FormId, PartnershipSummary, ProcessDefinition, ProcessReport, StateId } from '../apiTypes.ts';
+import { DateRangeFilter, readDate, type RangeField, type RangeProblems } from '../components/DateRangeFilter.tsx';
 import { ErrorSummary, type SummaryItem } from '../components/ErrorSummary.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { TableScroll } from '../components/TableScroll.tsx';
 import { loadForm } from '../forms/formDefinitions.ts';
-import { describeFields, fieldId, type Field } from '../forms/fields.ts';
+import { describeFields, type Field } from '../forms/fields.ts';
 import { formatDate, todayIso } from '../format.ts';
 import { loadDefinition, usePartnership } from '../partnership.tsx';
 import { stateLabel } from '../processLabels.ts';
@@ -35,19 +37,14 @@ function reportHref({ from, to }: Period): string {
 
 /** The date inputs' paths, as the error summary links to them (`fieldId`). */
 const PATHS = { from: 'report-from', to: 'report-to' } as const;
-type RangeField = keyof typeof PATHS;
 
-interface RangeError {
-  field: RangeField | null;
-  message: string;
-}
-
-/** An empty date (the browser leaves a date input empty until all of it is filled in) is the person's to fix. */
-function missingDates({ from, to }: Period): RangeError[] {
-  return [
-    ...(from === '' ? [{ field: 'from' as const, message: 'Enter the date the period starts, for example 1 4 2023' }] : []),
-    ...(to === '' ? [{ field: 'to' as const, message: 'Enter the date the period ends, for example 31 3 2024' }] : []),
-  ];
+/** A date missing from the address (a link, or one typed in) is the person's to fill in. */
+function missingDates({ from, to }: Period): RangeProblems {
+  const missing = (field: RangeField, date: string) => {
+    const read = date === '' ? readDate(field, { day: '', month: '', year: '' }) : null;
+    return read && 'problem' in read ? { [field]: read.problem } : {};
+  };
+  return { ...missing('from', from), ...missing('to', to) };
 }
 
 /** The server names the parameter its 400 is about first ("from must be…"): that field gets the message. */
@@ -99,9 +96,13 @@ export function ReportsPage() {
   const asked = search.has('from') || search.has('to');
   const period: Period = asked ? { from: search.get('from') ?? '', to: search.get('to') ?? '' } : thisFinancialYear;
   const missing = missingDates(period);
+  const missingAny = Object.keys(missing).length > 0;
+  // What was typed that is not a date: kept until a period is shown.
+  const [typed, setTyped] = useState<{ period: string; problems: RangeProblems } | null>(null);
+  const periodKey = `${period.from}:${period.to}`;
 
   const [loaded] = useResource(async (): Promise<LoadedReport | null> => {
-    if (missing.length > 0) return null;
+    if (missingAny) return null;
     const report = await api.summaryReport(partnership.id, period.from, period.to);
     const definitions = new Map<string, ProcessDefinition>();
     const answerLabels = new Map<string, Map<string, string>>();
@@ -117,43 +118,21 @@ export function ReportsPage() {
     return { report, definitions, answerLabels };
   }, `${partnership.id}:${period.from}:${period.to}`);
 
-  // Refusals of the range: what is missing here, or the server's 400 about the dates.
+  // Refusals of the range: what was typed that is not a date, what is missing, or the server's 400 about the dates.
   const refused = loaded.status === 'failed' && loaded.error.code === ERROR_CODES.badRequest ? loaded.error : null;
-  const errors: RangeError[] = refused ? [{ field: fieldOfMessage(refused.message), message: refused.message }] : missing;
-  const errorOf = (field: RangeField) => errors.find((error) => error.field === field)?.message;
-  const summaryItems: SummaryItem[] = errors.map((error) => ({ message: error.message, path: error.field ? PATHS[error.field] : undefined }));
-
-  function apply(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    navigate(reportHref({ from: String(form.get('from') ?? ''), to: String(form.get('to') ?? '') }));
-  }
-
-  const dateField = (field: RangeField, label: string) => {
-    const error = errorOf(field);
-    const id = fieldId(PATHS[field]);
-    return (
-      <div className={`govuk-form-group app-filters__item${error ? ' govuk-form-group--error' : ''}`}>
-        <label className="govuk-label" htmlFor={id}>
-          {label}
-        </label>
-        {error && (
-          <p className="govuk-error-message" id={`${id}-error`}>
-            <span className="govuk-visually-hidden">Error:</span> {error}
-          </p>
-        )}
-        <input
-          className={`govuk-input app-date${error ? ' govuk-input--error' : ''}`}
-          id={id}
-          name={field}
-          type="date"
-          defaultValue={period[field]}
-          aria-describedby={error ? `${id}-error` : undefined}
-          required
-        />
-      </div>
-    );
-  };
+  const serverField = refused ? fieldOfMessage(refused.message) : null;
+  const problems: RangeProblems =
+    typed?.period === periodKey
+      ? typed.problems
+      : refused
+        ? serverField
+          ? { [serverField]: { message: refused.message, parts: ['day', 'month', 'year'] } }
+          : {}
+        : missing;
+  const summaryItems: SummaryItem[] = [
+    ...(['from', 'to'] as const).flatMap((field) => (problems[field] ? [{ message: problems[field].message, path: PATHS[field] }] : [])),
+    ...(refused && !serverField && typed?.period !== periodKey ? [{ message: refused.message }] : []),
+  ];
 
   const quickLinks: [string, Period][] = [
     ['This financial year', thisFinancialYear],
@@ -163,20 +142,28 @@ export function ReportsPage() {
 
   return (
     <>
-      <ErrorSummary items={summaryItems} focusKey={`${period.from}:${period.to}`} />
-      <PageHeading error={errors.length > 0}>Reports</PageHeading>
+      <ErrorSummary items={summaryItems} focusKey={`${periodKey}:${summaryItems.map((item) => item.message).join()}`} />
+      <PageHeading error={summaryItems.length > 0}>Reports</PageHeading>
       <p className="govuk-body">
         For each process: how many cases were opened and closed in a period, what was decided, and whether deadlines falling due in
         it were met.
       </p>
-      {/* The key renews the inputs' default values when a link changes the period. */}
-      <form className="app-filters" onSubmit={apply} noValidate key={`${period.from}:${period.to}`}>
-        {dateField('from', 'From')}
-        {dateField('to', 'To')}
-        <button type="submit" className="govuk-button govuk-button--secondary app-filters__item">
-          Show
-        </button>
-      </form>
+      <DateRangeFilter
+        range={period}
+        pathOf={PATHS}
+        problems={problems}
+        onApply={(range) => {
+          setTyped(null);
+          navigate(reportHref(range));
+        }}
+        onRefuse={(found) => setTyped({ period: periodKey, problems: found })}
+      />
+      <p className="govuk-body">
+        <Link className="govuk-link" href="/reports/annual">
+          Annual report tables
+        </Link>
+        : the figures the annual report sets out for a financial year, with charts, each as a spreadsheet.
+      </p>
       <h2 className="govuk-heading-s">Or choose a whole year</h2>
       <ul className="govuk-list">
         {quickLinks.map(([text, range]) => (
@@ -190,7 +177,7 @@ export function ReportsPage() {
           </li>
         ))}
       </ul>
-      {!refused && missing.length === 0 && (
+      {!refused && !missingAny && typed?.period !== periodKey && (
         <Loaded resource={loaded}>
           {(found) =>
             found && (
@@ -311,7 +298,7 @@ function ProcessSummary({
       {deadlines.length === 0 ? (
         <p className="govuk-body">No deadlines fell due in this period.</p>
       ) : (
-        <div className="app-table-scroll">
+        <TableScroll label="Deadlines falling due in this period">
           <table className="govuk-table">
             <caption className="govuk-table__caption govuk-table__caption--s">Deadlines falling due in this period</caption>
             <thead className="govuk-table__head">
@@ -340,7 +327,7 @@ function ProcessSummary({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

@@ -2,12 +2,14 @@ import { useEffect, useId, useState } from 'react';
 import type { StateId } from '../apiTypes.ts';
 import { navigate } from '../router.tsx';
 import { shapeKey, type ChartModel, type ChartNode } from './chartModel.ts';
-import { COUNT_ROWS_HEIGHT, layoutChart, type ChartLayout, type PlacedNode } from './layoutChart.ts';
+import { COUNT_ROWS_HEIGHT, EDGE_LINE_HEIGHT, layoutChart, type ChartLayout, type PlacedNode } from './layoutChart.ts';
 
 /**
  * A process drawn as boxes (states) and arrows (events), laid out by ELK. With `hrefFor` each state
  * links somewhere (the administrators' case list) and shows its counts; with `current` one state is
  * highlighted (a case page). Counts redraw without a new layout; only a change of shape lays out again.
+ * Drawn at its own size, so its text stays as large as the page's small print: a diagram wider than
+ * the page scrolls inside its own region (focusable, to scroll by keyboard) and never the page.
  * Default export so pages can load it, and ELK with it, only when needed.
  */
 export default function Statechart({
@@ -45,58 +47,64 @@ export default function Statechart({
   const { chart } = layout;
   const byId = new Map(model.nodes.map((node) => [node.id, node]));
   return (
-    <div className={`app-statechart${withCounts ? '' : ' app-statechart--compact'}`}>
-      <svg
-        className="app-statechart__svg"
-        viewBox={`0 0 ${chart.width} ${chart.height}`}
-        width={chart.width}
-        height={chart.height}
-        aria-labelledby={titleId}
-        role={withCounts ? 'group' : 'img'}
-      >
-        <title id={titleId}>{title}</title>
-        <defs>
-          <marker id={markerId} viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
-            <path d="M 0 0 L 10 5 L 0 10 z" className="app-statechart__arrowhead" />
-          </marker>
-        </defs>
-        {chart.edges.map((edge) => (
-          <g key={edge.id} aria-hidden="true">
-            <polyline
-              className="app-statechart__edge"
-              points={edge.points.map((point) => `${point.x},${point.y}`).join(' ')}
-              markerEnd={`url(#${markerId})`}
-            />
-            {edge.label && (
-              <text className="app-statechart__edge-label" x={edge.label.x + edge.label.width / 2} y={edge.label.y + edge.label.height - 4}>
-                {edge.label.text}
-              </text>
-            )}
-          </g>
-        ))}
-        {chart.nodes.map((placed) => {
-          const node = byId.get(placed.id);
-          if (!node) return null;
-          const box = <StateBox placed={placed} node={node} current={node.id === current} withCounts={withCounts} />;
-          if (!hrefFor) return <g key={placed.id}>{box}</g>;
-          const href = hrefFor(node.id);
-          return (
-            <a
-              key={placed.id}
-              href={href}
-              className="app-statechart__link"
-              data-state={node.id}
-              aria-label={`${node.label}: ${countText(node)}. Show these cases`}
-              onClick={(event) => {
-                event.preventDefault();
-                navigate(href);
-              }}
-            >
-              {box}
-            </a>
-          );
-        })}
-      </svg>
+    <div className="app-statechart">
+      <div className="app-statechart__scroll" role="region" aria-label={`Diagram: ${title}`} tabIndex={0}>
+        <svg
+          className="app-statechart__svg"
+          viewBox={`0 0 ${chart.width} ${chart.height}`}
+          width={chart.width}
+          height={chart.height}
+          aria-labelledby={titleId}
+          role={withCounts ? 'group' : 'img'}
+        >
+          <title id={titleId}>{title}</title>
+          <defs>
+            <marker id={markerId} viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+              <path d="M 0 0 L 10 5 L 0 10 z" className="app-statechart__arrowhead" />
+            </marker>
+          </defs>
+          {chart.edges.map((edge) => (
+            <g key={edge.id} aria-hidden="true">
+              <polyline
+                className="app-statechart__edge"
+                points={edge.points.map((point) => `${point.x},${point.y}`).join(' ')}
+                markerEnd={`url(#${markerId})`}
+              />
+              {edge.label && (
+                <text className="app-statechart__edge-label" x={edge.label.x + edge.label.width / 2} y={edge.label.y}>
+                  {edge.label.lines.map((line, index) => (
+                    <tspan key={index} x={edge.label!.x + edge.label!.width / 2} dy={index === 0 ? EDGE_LINE_HEIGHT - 2 : EDGE_LINE_HEIGHT}>
+                      {line}
+                    </tspan>
+                  ))}
+                </text>
+              )}
+            </g>
+          ))}
+          {chart.nodes.map((placed) => {
+            const node = byId.get(placed.id);
+            if (!node) return null;
+            const box = <StateBox placed={placed} node={node} current={node.id === current} withCounts={withCounts} />;
+            if (!hrefFor) return <g key={placed.id}>{box}</g>;
+            const href = hrefFor(node.id);
+            return (
+              <a
+                key={placed.id}
+                href={href}
+                className="app-statechart__link"
+                data-state={node.id}
+                aria-label={`${node.label}: ${countText(node)}. Show these cases`}
+                onClick={(event) => {
+                  event.preventDefault();
+                  navigate(href);
+                }}
+              >
+                {box}
+              </a>
+            );
+          })}
+        </svg>
+      </div>
       {model.fromEveryOpenState.map(({ event, to }) => (
         <p className="govuk-body-s app-statechart__note" key={`${event}-${to}`}>
           {to === null

@@ -1,4 +1,5 @@
-import type { ProcessGraph, StateId } from '../apiTypes.ts';
+import type { ProcessDefinition, ProcessGraph, StateId } from '../apiTypes.ts';
+import { eventLabel } from '../processLabels.ts';
 
 /** What a statechart drawing needs, from the API's graph of a process. */
 
@@ -13,7 +14,7 @@ export interface ChartNode {
 export interface ChartEdge {
   from: StateId;
   to: StateId;
-  /** Event types; several events between the same two states share one arrow. */
+  /** Event labels; several events between the same two states share one arrow. */
   events: string[];
 }
 
@@ -61,8 +62,12 @@ function mergeEdges(edges: RawEdge[]): ChartEdge[] {
   return [...merged.values()];
 }
 
-export function chartFromGraph(graph: ProcessGraph): ChartModel {
-  return toModel(graph.nodes, graph.edges);
+/**
+ * The drawing of a process graph, its arrows named by the events' labels ("Refer to the Secretary of
+ * State"), as the definition words them for the state they leave; without one, the types in words.
+ */
+export function chartFromGraph(graph: ProcessGraph, definition: ProcessDefinition | null): ChartModel {
+  return toModel(graph.nodes, graph.edges.map((edge) => ({ ...edge, event: eventLabel(definition, edge.event, edge.from) })));
 }
 
 /** Changes only when the drawing's shape does, not its counts: layout is redone only then. */

@@ -19,7 +19,8 @@ export interface PlacedNode {
 export interface PlacedEdge {
   id: string;
   points: Point[];
-  label: { text: string; x: number; y: number; width: number; height: number } | null;
+  /** The events' labels, wrapped: each event starts a line of its own. */
+  label: { lines: string[]; x: number; y: number; width: number; height: number } | null;
 }
 
 export interface ChartLayout {
@@ -34,16 +35,18 @@ const CHAR_WIDTH = 8.2;
 const EDGE_CHAR_WIDTH = 7.4;
 const LINE_HEIGHT = 20;
 const MAX_LINE = 26;
+export const EDGE_LINE_HEIGHT = 17;
+const MAX_EDGE_LINE = 24;
 const PADDING = 12;
 /** Room below the label for "N cases" and "N overdue" on the administrators' chart. */
 export const COUNT_ROWS_HEIGHT = 40;
 
-/** Splits a label into lines of at most MAX_LINE characters, at spaces. */
-function wrap(label: string): string[] {
+/** Splits a label into lines of at most `max` characters, at spaces. */
+function wrap(label: string, max = MAX_LINE): string[] {
   const lines: string[] = [];
   for (const word of label.split(/\s+/)) {
     const last = lines[lines.length - 1];
-    if (last !== undefined && `${last} ${word}`.length <= MAX_LINE) lines[lines.length - 1] = `${last} ${word}`;
+    if (last !== undefined && `${last} ${word}`.length <= max) lines[lines.length - 1] = `${last} ${word}`;
     else lines.push(word);
   }
   return lines;
@@ -54,6 +57,7 @@ const elk = new ELK();
 /** Places states and arrows with ELK's layered algorithm, top to bottom in the order a case moves. */
 export async function layoutChart(model: ChartModel, withCounts: boolean): Promise<ChartLayout> {
   const wrapped = new Map(model.nodes.map((node) => [node.id, wrap(node.label)]));
+  const edgeLines = model.edges.map((edge) => edge.events.flatMap((event) => wrap(event, MAX_EDGE_LINE)));
   const graph: ElkNode = {
     id: 'root',
     layoutOptions: {
@@ -76,12 +80,13 @@ export async function layoutChart(model: ChartModel, withCounts: boolean): Promi
       };
     }),
     edges: model.edges.map((edge, index) => {
-      const text = edge.events.join(', ');
+      const lines = edgeLines[index]!;
+      const longest = Math.max(...lines.map((line) => line.length));
       return {
         id: `e${index}`,
         sources: [edge.from],
         targets: [edge.to],
-        labels: [{ text, width: Math.ceil(text.length * EDGE_CHAR_WIDTH) + 8, height: 18 }],
+        labels: [{ text: `e${index}`, width: Math.ceil(longest * EDGE_CHAR_WIDTH) + 8, height: lines.length * EDGE_LINE_HEIGHT + 4 }],
       };
     }),
   };
@@ -104,7 +109,7 @@ export async function layoutChart(model: ChartModel, withCounts: boolean): Promi
         id: edge.id,
         points: section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] : [],
         label: label
-          ? { text: label.text ?? '', x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 }
+          ? { lines: edgeLines[Number(edge.id.slice(1))] ?? [], x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 }
           : null,
       };
     }),

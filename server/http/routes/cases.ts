@@ -7,7 +7,7 @@ import { nextDeadline, waitingFor } from '../../engine/waiting.ts';
 import { ownReferenceOf, searchSql } from '../../cases/search.ts';
 import { waitingForSql } from '../../cases/work-list.ts';
 import { listReadableCases, openDeadlinesOf } from '../../store/case-lists.ts';
-import type { Database } from '../../store/sqlite.ts';
+import type { Database } from '../../store/database.ts';
 import type { Clock } from '../../clock.ts';
 import { authOf, requireCsrf } from '../auth.ts';
 import { isPlainObject, jsonObjectBody } from '../body.ts';

@@ -5,8 +5,10 @@ import type { CaseService, User } from '../../cases/service.ts';
 import { processVersion, type CompiledPartnership, type CompiledProcess } from '../../engine/catalogue.ts';
 import { describeProcess, edgesOf } from '../../engine/describe.ts';
 import { BadRequestError, NotFoundError } from '../../engine/errors.ts';
+import { isIsoDate } from '../../engine/dates/index.ts';
+import { uiOn } from '../../engine/form-choices.ts';
 import { countReadableByStateAndVersion } from '../../store/process-versions.ts';
-import type { Database } from '../../store/sqlite.ts';
+import type { Database } from '../../store/database.ts';
 import type { Clock } from '../../clock.ts';
 import { authOf } from '../auth.ts';
 
@@ -75,10 +77,16 @@ export function definitionRoutes(service: CaseService, db: Database, clock: Cloc
     return { partnership, form: versioned.forms.get(String(req.params.formId)) };
   };
 
+  /**
+   * `?on=YYYY-MM-DD`: the day whose partners the form's choices name (the case's date); today without it.
+   * The choices come resolved in `ui.choices` (engine/form-choices.ts).
+   */
   router.get('/:p/forms/:formId', (req, res) => {
     const { partnership, form } = formAsked(req, authOf(res).user);
     if (form === undefined) throw new NotFoundError(`${partnership.def.name} has no form "${req.params.formId}"`);
-    res.json({ id: form.id, schema: form.schema, ui: form.ui });
+    const on = req.query.on;
+    if (on !== undefined && (typeof on !== 'string' || !isIsoDate(on))) throw new BadRequestError('Give `on` as a date, YYYY-MM-DD');
+    res.json({ id: form.id, schema: form.schema, ui: uiOn(partnership.def, form.ui, on ?? clock.today(partnership.def.timeZone)) });
   });
 
   // The form's validator as code the browser may run under `script-src 'self'`.

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { BadRequestError, NotFoundError } from '../../engine/errors.ts';
 import type { Clock } from '../../clock.ts';
-import type { Database } from '../../store/sqlite.ts';
+import type { Database } from '../../store/database.ts';
 import { authOf, requireCsrf } from '../auth.ts';
 
 const MAX_LIMIT = 200;

@@ -5,9 +5,10 @@ import { escalationLog, escalationLogCsv, escalationLogProcesses, historyInPerio
 import { isIsoDate } from '../../engine/dates/index.ts';
 import { BadRequestError } from '../../engine/errors.ts';
 import { casesForPeriod, deadlinesDueInRange, historyOnUtcDates } from '../../store/reports.ts';
-import type { Database } from '../../store/sqlite.ts';
+import type { Database } from '../../store/database.ts';
 import type { Clock } from '../../clock.ts';
 import { authOf } from '../auth.ts';
+import { annualReportRoutes } from './annual-report.ts';
 
 /** `from`/`to` (inclusive, dates in the partnership's time zone); either may be left out for an open end. */
 function dateRange(req: Request): { from: string; to: string } {
@@ -66,5 +67,6 @@ export function reportRoutes(service: CaseService, db: Database, clock: Clock): 
     const today = clock.today(timeZone);
     res.json({ partnership: partnership.def.id, from, to, timeZone, processes: summarise(partnership, { history, cases, deadlines }, period, today) });
   });
+  router.use(annualReportRoutes(service, db, clock));
   return router;
 }

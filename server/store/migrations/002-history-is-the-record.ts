@@ -17,7 +17,7 @@ import type { CompiledPartnership, CompiledProcess } from '../../engine/catalogu
 import { applyStep, type HistoryStep, type Projection, type StepEffects } from '../../engine/project.ts';
 import type { MigrationContext } from '../migrate.ts';
 import { GENESIS_HASH, historyHash, writeProjection } from '../cases.ts';
-import type { Connection } from '../sqlite.ts';
+import type { Connection } from '../database.ts';
 
 interface OldRow {
   position: number;

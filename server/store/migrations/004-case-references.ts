@@ -6,7 +6,7 @@
  */
 import type { MigrationContext } from '../migrate.ts';
 import { assignReference } from '../references.ts';
-import type { Connection } from '../sqlite.ts';
+import type { Connection } from '../database.ts';
 
 const DEFAULT_TIME_ZONE = 'Europe/London';
 
