@@ -21,9 +21,12 @@ export function databaseOf(arg: string | undefined, env: NodeJS.ProcessEnv = pro
   return { dialect: 'sqlite', path: databaseFile(arg, env) };
 }
 
-/** The shipped configuration, which the history of every case is replayed under; exits 2 if it has problems. */
-export function shippedCatalogue(): Catalogue {
-  const loaded = loadCatalogue(PROJECT_ROOT);
+/**
+ * The shipped configuration (or the one at `root`), which the history of every case is replayed
+ * under; exits 2 if it has problems.
+ */
+export function shippedCatalogue(root: string = PROJECT_ROOT): Catalogue {
+  const loaded = loadCatalogue(resolve(root));
   if (!loaded.ok) {
     console.error(`The configuration has ${loaded.problems.length} problem(s), so cases cannot be replayed:\n${loaded.problems.map(formatProblem).join('\n')}`);
     process.exit(2);

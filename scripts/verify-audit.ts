@@ -1,5 +1,5 @@
 /**
- * `npm run verify-audit [-- DATABASE_URL-or-path]`: recomputes the hash chain of the history, replays
+ * `npm run verify-audit [-- [--config DIR] DATABASE_URL-or-path]`: recomputes the hash chain of the history, replays
  * every case's history and compares the cases, deadlines, tasks, timers and links with what it
  * decides; reports "N rows, chain intact; M cases match their history" or each problem, exiting 1.
  * It opens the database read-only (a SQLite file, or a PostgreSQL session that refuses writes), so
@@ -11,7 +11,15 @@ import { AuditUnavailableError, verifyAudit } from '../server/store/audit.ts';
 import { openReadOnly } from '../server/store/database.ts';
 import { databaseOf, shippedCatalogue } from './database-file.ts';
 
-const location = databaseOf(process.argv[2]);
+// `--config DIR` replays under the configuration a server ran with (another deployment's checkout, say).
+const args = process.argv.slice(2);
+const configAt = args.indexOf('--config');
+const configRoot = configAt === -1 ? undefined : args.splice(configAt, 2)[1];
+if (configAt !== -1 && configRoot === undefined) {
+  console.error('--config needs the folder that holds workflows/ and forms/');
+  process.exit(2);
+}
+const location = databaseOf(args[0]);
 const name = location.dialect === 'sqlite' ? location.path : redactPassword(location.url);
 if (location.dialect === 'sqlite' && !existsSync(location.path)) {
   console.error(`There is no database at ${name}`);
@@ -27,7 +35,7 @@ try {
 try {
   let result;
   try {
-    result = await verifyAudit(db, shippedCatalogue());
+    result = await verifyAudit(db, shippedCatalogue(configRoot));
   } catch (error) {
     if (!(error instanceof AuditUnavailableError)) throw error;
     console.error(`${name}: ${error.message}`);

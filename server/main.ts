@@ -190,6 +190,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Deadlines follow the calendar in force: a bank holiday added since the last start moves open ones.
   const moved = await service.followCalendar();
   if (moved > 0) log(`the working-day calendar changed: moved the open deadlines of ${moved} case(s), each recorded in its history`);
+  // Tasks and deadlines name partners and groups as they were on the day: a renamed partner rewords them.
+  const reworded = await service.followPlaces();
+  if (reworded > 0) log(`the partnerships' partners, groups or chairs changed: reworded the tasks and deadlines of ${reworded} case(s) as their history now decides`);
   // Timers that came due while the server was down fire before the first request is answered.
   const fired = await service.fireDueTimers();
   if (fired > 0) log(`fired ${fired} timer event(s) that came due while the server was down`);

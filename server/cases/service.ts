@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { processVersion, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
+import { contentHash, processVersion, type Catalogue, type CompiledPartnership, type CompiledProcess } from '../engine/catalogue.ts';
 import { NotFoundError, VersionConflictError } from '../engine/errors.ts';
 import { environment, project, type HistoryStep, type Projection } from '../engine/project.ts';
 import { decideCalendarChange, decideCreate, decideEvent, decideTimer, nameStartedCases, type Actor, type Decision } from '../engine/step.ts';
 import { availableEvents, deadlineView } from '../engine/view.ts';
 import { nextDeadline, taskViews, waitingFor } from '../engine/waiting.ts';
-import { appendHistory, casesWithOpenDeadlines, dueTimers, findCase, insertCase, loadCase, loadHistory, updateCase, writeProjection, type CaseRow, type StoredCase } from '../store/cases.ts';
+import { appendHistory, casesWithOpenDeadlines, casesWithTasksOrDeadlines, dueTimers, findCase, insertCase, loadCase, loadDeadlines, loadHistory, loadTasks, updateCase, writeProjection, type CaseRow, type StoredCase } from '../store/cases.ts';
 import { assignReference } from '../store/references.ts';
 import type { Connection, Database } from '../store/database.ts';
 import { mayRead } from './access.ts';
@@ -247,6 +247,47 @@ export class CaseService {
       );
     }
     return movedCases;
+  }
+
+  /**
+   * Rewords the stored tasks and deadlines of a partnership whose places (partners' names, groups and
+   * chairs, with the dates they held them) changed since it was last checked: that wording is what the
+   * history decides with the places that held on each step's date, and those tables are its cache, so
+   * nothing in the history changes. Skipped when the partnership's file is the one last checked (its
+   * fingerprint is kept beside the calendars' in `calendars_in_force`, under `places:<partnership>`).
+   * Returns how many cases were reworded.
+   */
+  async followPlaces(): Promise<number> {
+    let reworded = 0;
+    for (const partnership of this.catalogue.partnerships.values()) {
+      const key = `places:${partnership.def.id}`;
+      const fingerprint = contentHash(JSON.stringify(partnership.def));
+      const last = await this.db.reader.get<{ fingerprint: string }>('SELECT fingerprint FROM calendars_in_force WHERE id = ?', [key]);
+      if (last?.fingerprint === fingerprint) continue;
+      for (const caseId of await casesWithTasksOrDeadlines(this.db.reader, partnership.def.id)) {
+        const changed = await this.db.transaction(async (tx) => {
+          const row = await findCase(tx, caseId);
+          if (row === undefined) return false;
+          const { process } = this.resolve(row);
+          const projection = project(partnership, process, await loadHistory(tx, caseId));
+          if (projection === undefined) return false;
+          const [tasks, deadlines] = await Promise.all([loadTasks(tx, caseId), loadDeadlines(tx, caseId)]);
+          const stale =
+            tasks.some((t, i) => t.label !== projection.tasks[i]?.label) || deadlines.some((d) => d.label !== projection.deadlines.find((p) => p.id === d.id)?.label);
+          if (stale) await writeProjection(tx, caseId, projection);
+          return stale;
+        });
+        if (changed) reworded++;
+      }
+      await this.db.transaction((tx) =>
+        tx.run('INSERT INTO calendars_in_force (id, fingerprint, checked_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, checked_at = excluded.checked_at', [
+          key,
+          fingerprint,
+          this.clock.now(),
+        ]),
+      );
+    }
+    return reworded;
   }
 
   /** The process version a case runs on, with the partnership as that version sees it (its forms). */

@@ -310,6 +310,15 @@ export async function casesWithOpenDeadlines(db: Connection, partnership: string
   return rows.map((r) => r.id);
 }
 
+/** Cases of a partnership with a task or a deadline, whose wording may name the partnership's places. */
+export async function casesWithTasksOrDeadlines(db: Connection, partnership: string): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(
+    'SELECT id FROM cases WHERE partnership = ? AND (EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = cases.id) OR EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id)) ORDER BY id',
+    [partnership],
+  );
+  return rows.map((r) => r.id);
+}
+
 /** The SQL for "this case has an overdue deadline": past due, unmet, on a case still open. */
 export const OVERDUE_SQL =
   'EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.met IS NULL AND d.satisfied_by IS NOT NULL AND d.due < ?) AND cases.final = 0';
