@@ -20,7 +20,8 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'], exclude: POSTGRES_ONLY } },
+      // The browser tests run here; the client is built once, before any of them (tests/support/client-build.ts).
+      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'], exclude: POSTGRES_ONLY, globalSetup: ['tests/support/client-build.ts'] } },
       {
         extends: true,
         test: { name: 'postgres', include: STORAGE_TESTS, exclude: SQLITE_ONLY, env: { TEST_DATABASE: 'postgres' }, globalSetup: ['tests/support/postgres-setup.ts'] },

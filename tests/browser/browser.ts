@@ -1,26 +1,24 @@
 /**
- * What every browser test needs: a freshly built client, a real server on a free port with its own
+ * What every browser test needs: the client built (once, before the files run), a real server on a free port with its own
  * SQLite file, a Chromium (see launchChromium), signing in, and the checks each page gets (axe, a screenshot).
  */
 import AxeBuilder from '@axe-core/playwright';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startServer, type ServerOptions } from '../../server/main.ts';
+import { DIST_INDEX } from '../support/client-build.ts';
 
 /** Debian's Chromium (`apt-get install chromium`), used when it is installed. */
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 /** `CHROMIUM_PATH=bundled` skips the system's Chromium and uses the one in the @sparticuz/chromium devDependency. */
 export const BUNDLED = 'bundled';
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLIENT = join(ROOT, 'client');
-const DIST_INDEX = join(CLIENT, 'dist', 'index.html');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 // The machine's network is closed: without these Chromium keeps trying to reach Google's hosts.
 const CHROMIUM_ARGS = [
@@ -34,17 +32,9 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-function newestChange(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
-}
-
-/** Builds client/dist when it is missing or older than the client's sources, so the tests see the code as it is. */
-async function ensureClientBuilt(): Promise<void> {
-  const sources = Math.max(newestChange(join(CLIENT, 'src')), newestChange(join(CLIENT, 'index.html')), newestChange(join(CLIENT, 'vite.config.ts')));
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
-  await build({ configFile: join(CLIENT, 'vite.config.ts'), logLevel: 'error' });
+/** The client is built once before any file runs (tests/support/client-build.ts, vitest's global setup). */
+function requireClientBuilt(): void {
+  if (!existsSync(DIST_INDEX)) throw new Error(`${DIST_INDEX} is missing: run the browser tests through vitest (its global setup builds the client), or npm run build`);
 }
 
 type Executable = Pick<LaunchOptions, 'executablePath' | 'env'>;
@@ -165,7 +155,7 @@ export interface Harness {
 export async function startHarness(now?: string, more: Partial<ServerOptions> = {}): Promise<Harness> {
   const browser = await launchChromium();
   try {
-    await ensureClientBuilt();
+    requireClientBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
     const dir = mkdtempSync(join(tmpdir(), 'browser-test-'));
     const server = await startServer({ port: 0, databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, demo: true, now, ...more });
