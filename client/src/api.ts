@@ -101,10 +101,14 @@ export function onUnauthenticated(listener: () => void): () => void {
   return () => unauthenticatedListeners.delete(listener);
 }
 
-const seenListeners = new Set<() => void>();
+const seenListeners = new Set<(sentAt: number) => void>();
 
-/** Each answer but a 401 means the server saw the session just now, which keeps it from idling out. */
-export function onSessionSeen(listener: () => void): () => void {
+/**
+ * Each answer but a 401 means the server saw the session, which keeps it from idling out. Listeners
+ * get the time the request was sent: the server counted the session from its arrival, not from when
+ * a slow answer came back.
+ */
+export function onSessionSeen(listener: (sentAt: number) => void): () => void {
   seenListeners.add(listener);
   return () => seenListeners.delete(listener);
 }
@@ -114,6 +118,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let response: Response;
+  const sentAt = Date.now();
   try {
     response = await fetch(url, {
       method,
@@ -124,7 +129,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   } catch {
     throw new ApiError(0, ERROR_CODES.network, 'The service could not be reached. Check your connection and try again.');
   }
-  if (response.status !== 401) seenListeners.forEach((listener) => listener());
+  if (response.status !== 401) seenListeners.forEach((listener) => listener(sentAt));
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => null);
   if (response.ok) return payload as T;

@@ -68,13 +68,13 @@ export function TimeoutWarning({ onSignOut }: { onSignOut: () => void }) {
 
   useEffect(() => {
     stay();
-    const stopListening = onSessionSeen(() => {
-      const at = Date.now();
-      setLastSeen(at);
-      // "Now" moves with it: a clock set back meanwhile (or a machine woken) must not leave an older now
+    const stopListening = onSessionSeen((sentAt) => {
+      // Answers may come back out of order: the latest request sent is the one that counts.
+      setLastSeen((seen) => Math.max(seen, sentAt));
+      // "Now" moves too: a clock set back meanwhile (or a machine woken) must not leave an older now
       // that reads as past the new deadline.
-      setNow(at);
-      shareSeen(at);
+      setNow(Date.now());
+      shareSeen(sentAt);
     });
     const onStorage = (event: StorageEvent) => {
       const at = Number(event.newValue);
