@@ -60,6 +60,8 @@ export interface ServerOptions {
   /** The outbox's first retry wait (doubling after), and how often it looks for email to send. */
   emailRetryBaseMs?: number;
   emailPollMs?: number;
+  /** How often the outbox looks for claims whose lease ran out (their server died); for tests. */
+  emailLeaseSweepMs?: number;
 }
 
 export interface RunningServer {
@@ -242,7 +244,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const ownUrl = `http://${host}:${address.port}`;
   const worker =
     mailer &&
-    new OutboxWorker({ db, mailer, publicUrl: () => options.publicUrl ?? ownUrl, retryBaseMs: options.emailRetryBaseMs, pollMs: options.emailPollMs, log });
+    new OutboxWorker({ db, mailer, publicUrl: () => options.publicUrl ?? ownUrl, retryBaseMs: options.emailRetryBaseMs, pollMs: options.emailPollMs, sweepMs: options.emailLeaseSweepMs, log });
   await worker?.start();
   return {
     url: ownUrl,

@@ -4,7 +4,8 @@ import { CALENDAR_CHANGED_EVENT, VERSION_MIGRATED_EVENT } from '../engine/projec
 import { addCalendarDays, dateInZone, isIsoDate } from '../engine/dates/index.ts';
 import type { IsoDate } from '../engine/definition.ts';
 import { readPath } from '../engine/expressions.ts';
-import type { CaseDateRow, DeadlineRow, HistoryRow } from '../store/reports.ts';
+import { BadRequestError } from '../engine/errors.ts';
+import type { CaseDateRow, DeadlineRow, HistoryKey, HistoryRow } from '../store/reports.ts';
 
 /** Open ends of a report's range. */
 export const OPEN_FROM = '0000-01-01';
@@ -107,10 +108,43 @@ export const ESCALATION_LOG_CSV: readonly { header: string; value: (row: Escalat
   { header: 'Outcome', value: (r) => r.outcome },
 ];
 
+const ESCALATION_LOG_HEADERS = ESCALATION_LOG_CSV.map((c) => c.header);
+
+/** The CSV's first line. A byte order mark, so that Excel reads the file as UTF-8 (names and text with accents, dashes). */
+export function escalationLogCsvHeader(): string {
+  return `\uFEFF${ESCALATION_LOG_HEADERS.join(',')}\r\n`;
+}
+
+/** CSV lines for rows, without the header: the log streams in pieces (one per page read). */
+export function escalationLogCsvLines(rows: readonly EscalationLogRow[]): string {
+  return rows.map((row) => csvLine(ESCALATION_LOG_CSV.map((c) => c.value(row)))).join('');
+}
+
 export function escalationLogCsv(rows: readonly EscalationLogRow[]): string {
-  const headers = ESCALATION_LOG_CSV.map((c) => c.header);
-  // A byte order mark, so that Excel reads the file as UTF-8 (names and text with accents, dashes).
-  return `\uFEFF${toCsv(headers, rows.map((row) => Object.fromEntries(ESCALATION_LOG_CSV.map((c) => [c.header, c.value(row)]))))}`;
+  return escalationLogCsvHeader() + escalationLogCsvLines(rows);
+}
+
+/**
+ * The escalation log's paging cursor: where the last page ended in the (at, position) order of
+ * history, opaque to clients. It names no filter, so the same cursor read with another range or
+ * reader simply continues from that point in time.
+ */
+export function encodeLogCursor(key: HistoryKey): string {
+  return Buffer.from(JSON.stringify([key.at, key.position])).toString('base64url');
+}
+
+export function decodeLogCursor(cursor: string): HistoryKey {
+  const refuse = () => new BadRequestError('after must be the cursor a page of the escalation log gave (its Link rel="next"); start again without it');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2) throw refuse();
+  const [at, position] = parsed as unknown[];
+  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !Number.isSafeInteger(position) || (position as number) < 0) throw refuse();
+  return { at, position: position as number };
 }
 
 function firstText(data: Record<string, unknown>, fields: string[]): string | null {
@@ -156,14 +190,19 @@ export function escalationLog(partnership: CompiledPartnership, rows: HistoryRow
   });
 }
 
-/** CSV as spreadsheets read it; a cell that starts like a formula is quoted with a leading apostrophe. */
+/** CSV as spreadsheets read it (see `csvLine`); the header row as written. */
 export function toCsv(columns: readonly string[], rows: Record<string, unknown>[]): string {
+  return `${columns.join(',')}\r\n${rows.map((row) => csvLine(columns.map((c) => row[c]))).join('')}`;
+}
+
+/** One CSV line; a cell that starts like a formula is quoted with a leading apostrophe. */
+function csvLine(cells: readonly unknown[]): string {
   const cell = (value: unknown) => {
     let text = value === null || value === undefined ? '' : String(value);
     if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  return [columns.join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\r\n') + '\r\n';
+  return `${cells.map(cell).join(',')}\r\n`;
 }
 
 export interface ProcessSummary {

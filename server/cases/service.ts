@@ -9,6 +9,7 @@ import { nextDeadline, taskViews, waitingFor } from '../engine/waiting.ts';
 import { appendHistory, casesWithOpenDeadlines, casesWithTasksOrDeadlines, dueTimers, findCase, insertCase, loadCase, loadDeadlines, loadHistory, loadTasks, updateCase, writeProjection, type CaseRow, type StoredCase } from '../store/cases.ts';
 import { assignReference } from '../store/references.ts';
 import type { Connection, Database } from '../store/database.ts';
+import { lastFollowed, recordFollowed } from '../store/fingerprints.ts';
 import { mayRead } from './access.ts';
 import { recordOf } from './record.ts';
 import { ownReferenceOf } from './search.ts';
@@ -221,8 +222,7 @@ export class CaseService {
     for (const p of this.catalogue.partnerships.values()) byCalendar.set(p.calendar.id, [...(byCalendar.get(p.calendar.id) ?? []), p]);
     for (const [calendarId, partnerships] of byCalendar) {
       const { fingerprint } = partnerships[0]!.calendar;
-      const last = await this.db.reader.get<{ fingerprint: string }>('SELECT fingerprint FROM calendars_in_force WHERE id = ?', [calendarId]);
-      if (last?.fingerprint === fingerprint) continue;
+      if ((await lastFollowed(this.db.reader, calendarId)) === fingerprint) continue;
       for (const partnership of partnerships) {
         for (const caseId of await casesWithOpenDeadlines(this.db.reader, partnership.def.id)) {
           const moved = await this.db.transaction(async (tx) => {
@@ -238,13 +238,7 @@ export class CaseService {
           if (moved) movedCases++;
         }
       }
-      await this.db.transaction((tx) =>
-        tx.run('INSERT INTO calendars_in_force (id, fingerprint, checked_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, checked_at = excluded.checked_at', [
-          calendarId,
-          fingerprint,
-          this.clock.now(),
-        ]),
-      );
+      await this.db.transaction((tx) => recordFollowed(tx, calendarId, fingerprint, this.clock.now()));
     }
     return movedCases;
   }
@@ -262,8 +256,7 @@ export class CaseService {
     for (const partnership of this.catalogue.partnerships.values()) {
       const key = `places:${partnership.def.id}`;
       const fingerprint = contentHash(JSON.stringify(partnership.def));
-      const last = await this.db.reader.get<{ fingerprint: string }>('SELECT fingerprint FROM calendars_in_force WHERE id = ?', [key]);
-      if (last?.fingerprint === fingerprint) continue;
+      if ((await lastFollowed(this.db.reader, key)) === fingerprint) continue;
       for (const caseId of await casesWithTasksOrDeadlines(this.db.reader, partnership.def.id)) {
         const changed = await this.db.transaction(async (tx) => {
           const row = await findCase(tx, caseId);
@@ -279,13 +272,7 @@ export class CaseService {
         });
         if (changed) reworded++;
       }
-      await this.db.transaction((tx) =>
-        tx.run('INSERT INTO calendars_in_force (id, fingerprint, checked_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, checked_at = excluded.checked_at', [
-          key,
-          fingerprint,
-          this.clock.now(),
-        ]),
-      );
+      await this.db.transaction((tx) => recordFollowed(tx, key, fingerprint, this.clock.now()));
     }
     return reworded;
   }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { parseSource, type ConfigProblem, type SourceFile } from './source.ts';
+import { parseSource, type ConfigProblem, type ParseCache, type SourceFile } from './source.ts';
 
 /**
  * The configuration's files as the loader sees them: those on disk under `root`, with some
@@ -8,6 +8,8 @@ import { parseSource, type ConfigProblem, type SourceFile } from './source.ts';
  * recorded as a problem and read as nothing.
  */
 export class ConfigFiles {
+  private readonly parsed: ParseCache = new Map();
+
   constructor(
     readonly root: string,
     private readonly replace: ReadonlyMap<string, string>,
@@ -21,7 +23,7 @@ export class ConfigFiles {
   /** The parsed file, or undefined when it does not parse (its problems recorded). */
   read(path: string): SourceFile | undefined {
     const file = relative(this.root, path);
-    const parsed = parseSource(file, this.replace.get(file) ?? readFileSync(path, 'utf8'));
+    const parsed = parseSource(file, this.replace.get(file) ?? readFileSync(path, 'utf8'), this.parsed);
     if (Array.isArray(parsed)) {
       this.problems.push(...parsed);
       return undefined;

@@ -39,24 +39,44 @@ export function formatProblem(problem: ConfigProblem): string {
   return `${problem.file}:${problem.line}: ${problem.message}`;
 }
 
+/** A text parsed without errors, with the positions of its nodes. */
+interface ParsedText {
+  readonly doc: Document;
+  readonly lineCounter: LineCounter;
+}
+
+/**
+ * Parsed texts by their text, shared by the files of one load: many partnerships' folders hold
+ * files written alike (copied forms and processes), and parsing YAML is most of reading them.
+ */
+export type ParseCache = Map<string, ParsedText>;
+
 /**
  * Parses YAML or JSON (YAML's superset) keeping positions. JSON files are also read by
  * JSON.parse first, so a trailing comma that YAML would forgive is still reported.
+ * With a `cache`, a text parsed before is not parsed again; each file still gets a value of its own.
  */
-export function parseSource(file: string, text: string): SourceFile | ConfigProblem[] {
+export function parseSource(file: string, text: string, cache?: ParseCache): SourceFile | ConfigProblem[] {
+  // Before the cache: a text YAML parsed for a .yaml file may still be bad JSON in a .json one.
   if (file.endsWith('.json')) {
     const problem = jsonSyntaxProblem(file, text);
     if (problem !== undefined) return [problem];
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return doc.errors.map((error) => ({
-      file,
-      line: lineCounter.linePos(error.pos[0]).line,
-      message: `${fileKind(file)} syntax error: ${firstLine(error.message)}`,
-    }));
+  let parsed = cache?.get(text);
+  if (parsed === undefined) {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      return doc.errors.map((error) => ({
+        file,
+        line: lineCounter.linePos(error.pos[0]).line,
+        message: `${fileKind(file)} syntax error: ${firstLine(error.message)}`,
+      }));
+    }
+    parsed = { doc, lineCounter };
+    cache?.set(text, parsed);
   }
+  const { doc, lineCounter } = parsed;
   const lineOf = (path: readonly PathSegment[]) => lineOfPath(doc, lineCounter, path);
   return { file, value: doc.toJS(), lineOf, where: (path) => ({ file, line: lineOf(path) }) };
 }

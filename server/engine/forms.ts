@@ -29,6 +29,9 @@ export interface CompiledForm extends FormDef {
 /**
  * One strict Ajv instance per catalogue: schemas compile once at start-up, and a schema
  * Ajv cannot compile is a configuration error, never a surprise on the first request.
+ * A schema written alike by many partnerships (a copied folder, a variant that changes nothing of
+ * it) compiles once: compiling is most of start-up's time and memory, and a validator keeps no state
+ * between calls but the `errors` it is read for at once.
  */
 export function createFormCompiler(): (form: FormDef) => CompiledForm {
   const ajv = new Ajv2020({
@@ -42,15 +45,29 @@ export function createFormCompiler(): (form: FormDef) => CompiledForm {
     code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
   });
   addFormats(ajv);
+  const bySchemaText = new Map<string, SharedValidator>();
   return (form) => {
-    const validator = ajv.compile(form.schema);
-    let browserModule: string | undefined;
+    const text = JSON.stringify(form.schema);
+    let shared = bySchemaText.get(text);
+    if (shared === undefined) {
+      // Compiled before it is remembered, so a schema Ajv refuses is refused for every form that has it.
+      shared = { validator: ajv.compile(form.schema) };
+      bySchemaText.set(text, shared);
+    }
+    const entry = shared;
+    const { validator } = entry;
     return {
       ...form,
       validate: (data) => (validator(data) ? [] : toFieldProblems(validator)),
-      browserModule: () => (browserModule ??= asFactoryModule(standaloneCode(ajv, validator))),
+      browserModule: () => (entry.browserModule ??= asFactoryModule(standaloneCode(ajv, validator))),
     };
   };
+}
+
+/** One compiled schema and, once asked for, its browser module: shared by every form written alike. */
+interface SharedValidator {
+  readonly validator: ValidateFunction;
+  browserModule?: string;
 }
 
 /** Wraps Ajv's CommonJS standalone code in an ES module whose caller supplies `require`. */

@@ -321,4 +321,4 @@ export async function casesWithTasksOrDeadlines(db: Connection, partnership: str
 
 /** The SQL for "this case has an overdue deadline": past due, unmet, on a case still open. */
 export const OVERDUE_SQL =
-  'EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.met IS NULL AND d.satisfied_by IS NOT NULL AND d.due < ?) AND cases.final = 0';
+  'cases.final = 0 AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.met IS NULL AND d.satisfied_by IS NOT NULL AND d.due < ?)';

@@ -31,29 +31,73 @@ export interface HistoryRow {
   reference?: string | null;
 }
 
+type HistoryJoinRecord = { case_id: string; process: string; process_version: number; position: number; seq: number; type: string; from_state: string | null; to_state: string; by: string; at: string; data: string; reference: string | null };
+
+/** Where a page of history ends: the last row's instant and its place in the whole history (ties in `at`). */
+export interface HistoryKey {
+  at: string;
+  position: number;
+}
+
+/** Which history a report reads: a partnership's readable cases of some processes, on some UTC dates. */
+export interface HistoryQuery {
+  partnership: string;
+  processes: readonly string[];
+  readable: SqlFilter;
+  fromUtc: string;
+  toUtc: string;
+}
+
 /**
  * History of a partnership's readable cases of the given processes whose UTC date (the first ten
- * characters of `at`) lies in [fromUtc, toUtc], oldest first.
+ * characters of `at`) lies in [fromUtc, toUtc], oldest first: after `after` (exclusive) when given,
+ * at most `limit` rows when given. `at` is always `toISOString()`'s form, so text order is time order
+ * and (at, position) a keyset. Filtered on history's own partnership and process (its case's, copied
+ * at write) so that history_by_process_time (migration 010) hands rows over in order from `after`.
  */
-export async function historyOnUtcDates(
-  db: Connection,
-  partnership: string,
-  processes: string[],
-  readable: SqlFilter,
-  fromUtc: string,
-  toUtc: string,
-): Promise<HistoryRow[]> {
+export async function historyOnUtcDates(db: Connection, query: HistoryQuery, page: { after?: HistoryKey | null; limit?: number } = {}): Promise<HistoryRow[]> {
+  const { partnership, processes, readable, fromUtc, toUtc } = query;
   if (processes.length === 0) return [];
-  const rows = await db.all<{ case_id: string; process: string; process_version: number; position: number; seq: number; type: string; from_state: string | null; to_state: string; by: string; at: string; data: string; reference: string | null }>(
+  const { after = null, limit } = page;
+  const rows = await db.all<HistoryJoinRecord>(
     `SELECT h.case_id, c.process, c.process_version, c.reference, h.position, h.seq, h.type, h.from_state, h.to_state, h.by, h.at, h.data
        FROM history h JOIN cases c ON c.id = h.case_id
-      WHERE c.partnership = ? AND c.process IN (${processes.map(() => '?').join(', ')})
+      WHERE h.partnership = ? AND h.process IN (${processes.map(() => '?').join(', ')}) AND c.partnership = h.partnership
         AND ${readable.sql}
         AND substr(h.at, 1, 10) BETWEEN ? AND ?
-      ORDER BY h.at, h.position`,
-    [partnership, ...processes, ...readable.params, fromUtc, toUtc],
+        ${after === null ? '' : 'AND (h.at > ? OR (h.at = ? AND h.position > ?))'}
+      ORDER BY h.at, h.position
+      ${limit === undefined ? '' : 'LIMIT ?'}`,
+    [
+      partnership,
+      ...processes,
+      ...readable.params,
+      fromUtc,
+      toUtc,
+      ...(after === null ? [] : [after.at, after.at, after.position]),
+      ...(limit === undefined ? [] : [limit]),
+    ],
   );
-  return rows.map((r) => ({
+  return rows.map(toHistoryRow);
+}
+
+/**
+ * The same history as `historyOnUtcDates`, read `batch` rows at a time, so a long answer (a year of
+ * the escalation log) never holds more than one batch in memory.
+ */
+export async function* historyBatchesOnUtcDates(db: Connection, query: HistoryQuery, page: { after: HistoryKey | null; batch: number }): AsyncGenerator<HistoryRow[]> {
+  let after = page.after;
+  for (;;) {
+    const rows = await historyOnUtcDates(db, query, { after, limit: page.batch });
+    if (rows.length > 0) yield rows;
+    if (rows.length < page.batch) return;
+    const last = rows[rows.length - 1]!;
+    after = { at: last.at, position: last.position };
+  }
+}
+
+function toHistoryRow(r: HistoryJoinRecord): HistoryRow {
+  return {
     caseId: r.case_id,
     process: r.process,
     processVersion: r.process_version,
@@ -66,7 +110,7 @@ export async function historyOnUtcDates(
     by: r.by,
     at: r.at,
     data: JSON.parse(r.data) as Record<string, unknown>,
-  }));
+  };
 }
 
 /** A case with what its date is read from: its `caseDate` field's value (if the process names one) and its creation. */

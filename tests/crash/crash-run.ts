@@ -3,7 +3,7 @@
  *
  * It starts the real server as a child process on a SQLite file (or the PostgreSQL database it is given), lets several clients create
  * Merton disputes and send events with `expectedVersion` at the same time, and kills the server
- * with SIGKILL at random moments (some while it is still starting). After every restart it opens
+ * with SIGKILL at random moments (at least one, and some more, while it is still starting). After every restart it opens
  * the file and checks every request it has ever made:
  *
  * - every transition answered 200/201 is in the history, exactly once, at the seq it was sent for;
@@ -12,7 +12,9 @@
  *   that belongs to it (the case row moved with it; its tasks exist);
  * - each case's history is a legal walk of the process (seq 1, 2, 3…; each `from` is the previous
  *   `to`; each edge exists in the definition), its state is the last `to`, its version the last seq;
- * - the hash chain verifies, `PRAGMA integrity_check` is ok and no foreign key dangles.
+ * - the hash chain verifies, `PRAGMA integrity_check` is ok and no foreign key dangles;
+ * - every answer the server completes is JSON and no 5xx: anything else is a violation, never
+ *   mistaken for an answer cut off by a kill.
  *
  * Each transition carries a unique marker in its form data, so the file says which request it came from.
  *
@@ -20,9 +22,7 @@
  *
  * tests/crash/crash.test.ts runs a shorter version as part of `npm test`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,6 +33,7 @@ import type { Catalogue, CompiledProcess } from '../../server/engine/catalogue.t
 import { verifyAudit } from '../../server/store/audit.ts';
 import { databaseLocation, redactPassword } from '../../server/main.ts';
 import { openReadOnly } from '../../server/store/database.ts';
+import { ChildServer, NotServingError } from '../support/child-server.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TODAY = '2020-10-01';
@@ -42,8 +43,12 @@ export interface CrashRunOptions {
   kills: number;
   /** Clients sending requests at the same time, one request in flight each. */
   clients: number;
-  /** How long the server runs under load before a kill: a random time in [min, max] ms. */
-  upMs: [number, number];
+  /**
+   * How much the server answers under load before a kill: a random number in [min, max] of
+   * answers, counted rather than timed, so a slow machine gets the same load as a fast one. The
+   * kill lands just after one answer, while the other clients' requests are in flight.
+   */
+  answersPerRound: [number, number];
   /** The share of kills that hit the server while it is starting up, before it serves. */
   startupKillShare: number;
   /** The server's database (an empty one): a new SQLite file when not given; `npm run test:crash -- --database postgres://…`. */
@@ -52,7 +57,9 @@ export interface CrashRunOptions {
 }
 
 export interface CrashRunResult {
+  /** SIGKILLs actually sent, counted as they happen. */
   kills: number;
+  /** Of those, the ones that hit a server that had not yet said it serves. */
   killsDuringStartup: number;
   requests: number;
   /** Transitions (creations and events) answered 200/201, each checked after every later restart. */
@@ -72,68 +79,12 @@ export interface CrashRunResult {
   seconds: number;
 }
 
-export const DEFAULT_OPTIONS: CrashRunOptions = { kills: 20, clients: 4, upMs: [200, 800], startupKillShare: 0.15 };
+export const DEFAULT_OPTIONS: CrashRunOptions = { kills: 20, clients: 4, answersPerRound: [5, 40], startupKillShare: 0.15 };
 
 // ---------------------------------------------------------------------------------------------
 // The server as a child process
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
-class ServerProcess {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  output = '';
-
-  constructor(
-    readonly port: number,
-    private readonly databaseUrl: string,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  /** Starts the server; resolves once it logs that it serves, rejects if it exits first. */
-  start(): Promise<void> {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: this.databaseUrl, WORKFLOW_NOW: TODAY };
-    delete env.NODE_ENV;
-    delete env.USERS_FILE;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    this.output = '';
-    this.exited = new Promise((done) => child.once('exit', () => done()));
-    return new Promise((ready, reject) => {
-      const onData = (chunk: Buffer) => {
-        this.output += chunk.toString();
-        if (this.output.includes('serving the app and API')) ready();
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-      child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}) before serving:\n${this.output}`)));
-    });
-  }
-
-  async kill(): Promise<void> {
-    this.child?.kill('SIGKILL');
-    await this.exited;
-    this.child = undefined;
-  }
-
-  async stop(): Promise<void> {
-    this.child?.kill('SIGTERM');
-    await this.exited;
-    this.child = undefined;
-  }
-}
+// The server runs as a child process: tests/support/child-server.ts, on port 0 at every start.
 
 // ---------------------------------------------------------------------------------------------
 // Clients
@@ -158,12 +109,15 @@ interface Answer {
 /** The request never reached the server (nothing listening): it cannot have been stored. */
 class NotDelivered extends Error {}
 
+/** The server completed an answer no client should get (a 5xx, a body that is not JSON): a violation, not a kill. */
+class UnexpectedAnswer extends Error {}
+
 class Session {
   private cookie = '';
   private csrfToken = '';
 
   constructor(
-    private readonly server: ServerProcess,
+    private readonly server: ChildServer,
     readonly username: string,
   ) {}
 
@@ -187,11 +141,18 @@ class Session {
       });
     } catch (error) {
       const code = (error as { cause?: { code?: string } }).cause?.code;
-      if (code === 'ECONNREFUSED') throw new NotDelivered(String(code));
+      // Nothing listening, or nothing started yet: the request never left.
+      if (code === 'ECONNREFUSED' || error instanceof NotServingError) throw new NotDelivered(String(code ?? (error as Error).message));
       throw error;
     }
+    // A kill mid-answer makes reading the body fail; a body read whole was sent whole, so it must be JSON.
     const text = await res.text();
-    const parsed: any = text ? JSON.parse(text) : undefined;
+    let parsed: any;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new UnexpectedAnswer(`unexpected ${res.status} to ${method} ${path} with a body that is not JSON: ${text.slice(0, 200)}`);
+    }
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0]!;
     if (path === '/api/session' && method === 'POST' && res.status === 200) this.csrfToken = parsed.csrfToken;
@@ -212,8 +173,24 @@ class Model {
   open = new Map<string, KnownCase>();
   ops: Op[] = [];
   private counter = 0;
+  private answers = 0;
+  private waiting: { count: number; done: () => void } | undefined;
 
   constructor(private readonly runId: string) {}
+
+  /** A client got a whole answer (of any status). */
+  answered(): void {
+    this.answers++;
+    if (this.waiting !== undefined && this.answers >= this.waiting.count) {
+      this.waiting.done();
+      this.waiting = undefined;
+    }
+  }
+
+  /** Resolves once `more` answers beyond those so far have come in. */
+  moreAnswers(more: number): Promise<void> {
+    return new Promise((done) => (this.waiting = { count: this.answers + more, done }));
+  }
 
   marker(): string {
     return `crash-${this.runId}-op${++this.counter}`;
@@ -266,7 +243,7 @@ class Client {
   inFlight: Promise<void> | undefined;
 
   constructor(
-    server: ServerProcess,
+    server: ChildServer,
     private readonly model: Model,
     private readonly random: () => number,
   ) {
@@ -313,7 +290,9 @@ class Client {
     try {
       const answer = await this.sessions.get('business-unit')!.send('GET', `/api/cases/${known.id}`);
       if (answer.status === 200) this.model.learn(answer.body);
-    } catch {
+      else if (answer.status >= 500) throw new UnexpectedAnswer(`unexpected ${answer.status} to GET /api/cases/${known.id}: ${JSON.stringify(answer.body)}`);
+    } catch (error) {
+      if (error instanceof UnexpectedAnswer) throw error;
       // the server went down: read it again next time
     }
   }
@@ -321,15 +300,16 @@ class Client {
   private async attempt(op: Op, request: () => Promise<Answer>): Promise<Answer | undefined> {
     try {
       const answer = await request();
+      this.model.answered();
       op.status = answer.status;
       if (answer.status === 200 || answer.status === 201) op.outcome = 'ok';
       else if (answer.status >= 400 && answer.status < 500) op.outcome = 'refused';
-      else throw new Error(`unexpected ${answer.status} for ${op.marker}: ${JSON.stringify(answer.body)}`);
+      else throw new UnexpectedAnswer(`unexpected ${answer.status} for ${op.marker}: ${JSON.stringify(answer.body)}`);
       if (answer.status === 401) await this.signIn();
       return answer;
     } catch (error) {
       if (error instanceof NotDelivered) op.outcome = 'undelivered';
-      else if (error instanceof Error && error.message.startsWith('unexpected')) throw error;
+      else if (error instanceof UnexpectedAnswer) throw error;
       else op.outcome = 'unanswered';
       return undefined;
     }
@@ -460,7 +440,7 @@ function mulberry32(seed: number): () => number {
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 export async function crashRun(options: Partial<CrashRunOptions> = {}): Promise<CrashRunResult> {
-  const { kills, clients: clientCount, upMs, startupKillShare, databaseUrl: given, log = () => {} } = { ...DEFAULT_OPTIONS, ...options };
+  const { kills, clients: clientCount, answersPerRound, startupKillShare, databaseUrl: given, log = () => {} } = { ...DEFAULT_OPTIONS, ...options };
   const started = Date.now();
   const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const random = mulberry32(seed);
@@ -472,48 +452,61 @@ export async function crashRun(options: Partial<CrashRunOptions> = {}): Promise<
 
   const dir = mkdtempSync(join(tmpdir(), 'crash-run-'));
   const databaseUrl = given ?? `sqlite:${join(dir, 'db.sqlite')}`;
-  const server = new ServerProcess(await freePort(), databaseUrl);
+  const server = new ChildServer({ DATABASE_URL: databaseUrl, WORKFLOW_NOW: TODAY });
   const model = new Model(seed.toString(36));
   const clients = Array.from({ length: clientCount }, () => new Client(server, model, random));
   const violations: string[] = [];
+  let kill = 0;
   let killsDuringStartup = 0;
+  /** How long the last start took to serve: start-up kills land at a random moment within it. */
+  let startupMs = 1000;
+  const startTimed = async () => {
+    const began = Date.now();
+    await server.start();
+    startupMs = Date.now() - began;
+  };
   let transitionChecks = 0;
   let tally: Tally = { acknowledged: 0, refused: 0, undelivered: 0, unanswered: 0, unansweredCommitted: 0, cases: 0, historyRows: 0 };
 
   try {
-    await server.start();
+    await startTimed();
     for (const client of clients) await client.signIn();
 
-    let kill = 0;
     while (kill < kills) {
       // Clients run flat out until the kill; each keeps one request in flight.
       let running = true;
+      const target = answersPerRound[0] + Math.floor(random() * (answersPerRound[1] - answersPerRound[0] + 1));
+      const enough = model.moreAnswers(target);
       const loops = clients.map(async (client) => {
         while (running) {
           try {
             await client.step();
           } catch (error) {
-            if (error instanceof Error && error.message.startsWith('unexpected')) violations.push(error.message);
+            if (error instanceof UnexpectedAnswer) violations.push(error.message);
             else await sleep(5);
           }
         }
       });
-      await sleep(upMs[0] + random() * (upMs[1] - upMs[0]));
+      await enough;
       // No new requests from here; those in flight meet the kill.
       running = false;
       await server.kill();
       await Promise.all(loops);
       log(`kill ${++kill}: under load, ${model.ops.length} requests so far`);
-      if (kill < kills && random() < startupKillShare) {
+      // Until one has landed, every round tries a kill during start-up: a run without one proves nothing about it.
+      if (kill < kills && (killsDuringStartup === 0 || random() < startupKillShare)) {
         // Killed again while starting (migrations, due timers, listening): the next start must cope.
         const starting = server.start().catch(() => undefined);
-        await sleep(random() * 1500);
+        // The moment is random within the time the last start took; whether it was still starting is read, not assumed.
+        await Promise.race([starting, sleep(random() * startupMs * 0.9)]);
+        const duringStartup = !server.serving;
         await server.kill();
         await starting;
-        killsDuringStartup++;
-        log(`kill ${++kill}: during start-up`);
+        kill++;
+        if (duringStartup) killsDuringStartup++;
+        log(`kill ${kill}: ${duringStartup ? 'during start-up' : 'just after start-up'}`);
       }
-      await server.start();
+      await startTimed();
       const checked = await checkDatabase(databaseUrl, model.ops, definition, loaded.catalogue, `after kill ${kill}`);
       violations.push(...checked.violations);
       tally = checked.tally;
@@ -526,7 +519,7 @@ export async function crashRun(options: Partial<CrashRunOptions> = {}): Promise<
     else log(`the database is kept for inspection: ${redactPassword(databaseUrl)}`);
   }
   return {
-    kills: kills,
+    kills: kill,
     killsDuringStartup,
     requests: model.ops.length,
     ...tally,

@@ -235,3 +235,36 @@ describe('the work list', () => {
     expect(items[0]!.nextDeadline).not.toBeNull();
   });
 });
+
+describe('the page size is capped', () => {
+  /** The contract's maximum page size ("1 to 200", server/http/openapi.ts). */
+  const MAX_PAGE = 200;
+  let crowded: TestServer;
+  const raised: string[] = [];
+  beforeAll(async () => {
+    crowded = await startTestServer({ now: '2026-12-01' });
+    const partner = await ApiClient.signIn(crowded, 'merton.statutory-partner');
+    // One case more than a page holds, raised a few at a time.
+    for (let i = 0; i < MAX_PAGE + 1; i += 10) {
+      const batch = Array.from({ length: Math.min(10, MAX_PAGE + 1 - i) }, (_, j) => partner.createCase('merton', 'dispute-resolution', { summary: `Crowded dispute ${i + j}` }));
+      for (const res of await Promise.all(batch)) {
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        raised.push(res.body.id);
+      }
+    }
+  });
+  afterAll(() => crowded.close());
+
+  test('limit=100000 gets the maximum page, with a cursor to the one case left', async () => {
+    const partner = await ApiClient.signIn(crowded, 'merton.statutory-partner');
+    const first = await partner.get('/api/cases?limit=100000');
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.items).toHaveLength(MAX_PAGE);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const rest = await partner.get(`/api/cases?limit=100000&cursor=${first.body.nextCursor}`);
+    expect(rest.status).toBe(200);
+    expect(rest.body.nextCursor).toBeNull();
+    const listed = [...first.body.items, ...rest.body.items].map((c: { id: string }) => c.id);
+    expect(listed.sort()).toEqual([...raised].sort());
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * `npx tsx scripts/mutation-scores.ts [report]`: the mutation score per folder under server/ from
+ * Stryker's JSON report (reports/mutation/mutation.json, written by `npm run mutate`), as the
+ * Markdown table the README keeps, so the table is regenerated rather than typed.
+ *
+ * The score is Stryker's own: killed and timed-out mutants over all that a test could have caught
+ * (killed, timeout, survived, no coverage). Compile and runtime errors and ignored mutants are
+ * left out, as Stryker leaves them out.
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+
+/** The part of the mutation-testing-report-schema this script reads. */
+interface MutationReport {
+  files: Record<string, { mutants: { status: string }[] }>;
+}
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+
+interface FolderScore {
+  killed: number;
+  survived: number;
+  noCoverage: number;
+}
+
+/** server/engine/dates/calendar.ts -> server/engine: the folders the README's table lists. */
+function folderOf(file: string): string {
+  return relative(process.cwd(), resolve(file)).split('/').slice(0, 2).join('/');
+}
+
+export function scoresByFolder(report: MutationReport): Map<string, FolderScore> {
+  const folders = new Map<string, FolderScore>();
+  for (const [file, { mutants }] of Object.entries(report.files)) {
+    const score = folders.get(folderOf(file)) ?? { killed: 0, survived: 0, noCoverage: 0 };
+    for (const { status } of mutants) {
+      if (DETECTED.has(status)) score.killed += 1;
+      else if (status === 'NoCoverage') score.noCoverage += 1;
+      else if (UNDETECTED.has(status)) score.survived += 1;
+    }
+    folders.set(folderOf(file), score);
+  }
+  return folders;
+}
+
+function percent({ killed, survived, noCoverage }: FolderScore): string {
+  const total = killed + survived + noCoverage;
+  return total === 0 ? 'n/a' : `${((100 * killed) / total).toFixed(1)} %`;
+}
+
+const reportPath = resolve(process.argv[2] ?? 'reports/mutation/mutation.json');
+const report = JSON.parse(readFileSync(reportPath, 'utf8')) as MutationReport;
+console.log('| Folder | Killed | Survived | No coverage | Score |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const [folder, score] of [...scoresByFolder(report)].sort(([a], [b]) => a.localeCompare(b))) {
+  console.log(`| ${folder} | ${score.killed} | ${score.survived} | ${score.noCoverage} | ${percent(score)} |`);
+}
