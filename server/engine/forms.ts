@@ -48,13 +48,9 @@ export function createFormCompiler(): (form: FormDef) => CompiledForm {
   const bySchemaText = new Map<string, SharedValidator>();
   return (form) => {
     const text = JSON.stringify(form.schema);
-    let shared = bySchemaText.get(text);
-    if (shared === undefined) {
-      // Compiled before it is remembered, so a schema Ajv refuses is refused for every form that has it.
-      shared = { validator: ajv.compile(form.schema) };
-      bySchemaText.set(text, shared);
-    }
-    const entry = shared;
+    // Compiled before it is remembered, so a schema Ajv refuses is refused for every form that has it.
+    const entry = bySchemaText.get(text) ?? { validator: ajv.compile(form.schema) };
+    bySchemaText.set(text, entry);
     const { validator } = entry;
     return {
       ...form,

@@ -8,7 +8,14 @@ import {
   escalationLogCsv,
   escalationLogCsvHeader,
   escalationLogCsvLines,
-  escalationLogProcesses, historyInPeriod, OPEN_FROM, OPEN_TO, summarise, utcDatesAround, type Period } from '../../cases/reports.ts';
+  escalationLogProcesses,
+  historyInPeriod,
+  OPEN_FROM,
+  OPEN_TO,
+  summarise,
+  utcDatesAround,
+  type Period,
+} from '../../cases/reports.ts';
 import { isIsoDate } from '../../engine/dates/index.ts';
 import { BadRequestError } from '../../engine/errors.ts';
 import { casesForPeriod, deadlinesDueInRange, historyBatchesOnUtcDates, historyOnUtcDates, type HistoryRow } from '../../store/reports.ts';
