@@ -1,6 +1,5 @@
 /** Starting server-child.ts and talking to it. */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ChildSettings, FromChild, ToChild } from './server-child.ts';
 
@@ -12,18 +11,6 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-/** A port nobody listens on now, so the parent knows where to knock before the child says so. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** Node with tsx loaded in the same process (not the tsx CLI, which would add a process in between). */
 export function forkServer(settings: ChildSettings): ChildProcess {
   return fork(join(import.meta.dirname, 'server-child.ts'), [JSON.stringify(settings)], {
@@ -32,7 +19,7 @@ export function forkServer(settings: ChildSettings): ChildProcess {
   });
 }
 
-function nextMessage(child: ChildProcess): Promise<FromChild> {
+export function nextMessage(child: ChildProcess): Promise<FromChild> {
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`the server process exited (${code}) before answering`));
     child.once('exit', onExit);

@@ -10,10 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startChild, freePort, type ChildServer } from './child.ts';
+import { startChild, type ChildServer } from './child.ts';
 import { findPostgres } from './postgres.ts';
 import { Client, concurrently, percentile, progress, ROOT, SIZES, timed, type Target, TODAY } from './support.ts';
-
 
 export interface Throughput {
   perSecond: number;
@@ -84,8 +83,8 @@ async function alternate(product: Side, bare: Side, transitions: number): Promis
 
 async function measure(target: Target, productUrl: string, bare: { driver: 'sqlite' | 'postgres'; url: string }): Promise<{ product: Throughput; bare: Throughput }> {
   const transitions = SIZES.transitions;
-  const product = await startChild({ kind: 'product', databaseUrl: productUrl, now: TODAY, root: ROOT, port: await freePort() });
-  const ceiling = await startChild({ kind: 'bare', driver: bare.driver, url: bare.url, cases: transitions, connections: SIZES.clients, port: await freePort() });
+  const product = await startChild({ kind: 'product', databaseUrl: productUrl, now: TODAY, root: ROOT });
+  const ceiling = await startChild({ kind: 'bare', driver: bare.driver, url: bare.url, cases: transitions, connections: SIZES.clients });
   try {
     progress(`${bare.driver}: creating ${transitions} cases to move on`);
     const productSender = await productSide(product, target, transitions);

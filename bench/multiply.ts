@@ -4,7 +4,8 @@
  * id (and reference), everything dated moved back (53 × k) mod 1096 days, so the copies spread over
  * three years before the originals: its row, its history (each step's `at`), deadlines (`due`),
  * tasks and links between cases of the same copy. Columns are read from the tables, so a column
- * added later is copied as it is.
+ * added later is copied as it is. The read aggregates (server/store/aggregates.ts) are not copied:
+ * the triggers that keep them count the copies as they are inserted.
  *
  * What is not copied, and why: timers (a copy's would be past due and fire at start-up),
  * notifications and the email outbox (one person's messages, not the case's record), sessions. The
@@ -58,7 +59,8 @@ export async function multiplyCases(path: string, total: number): Promise<{ orig
     const shifted = (column: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', t.${column}, '-' || m.days || ' days')`;
     const renamed = (column: string) => `t.${column} || '~' || m.k`;
     const transforms: Record<(typeof COPIED)[number], Record<string, string>> = {
-      cases: { id: renamed('id'), reference: renamed('reference'), created_at: shifted('created_at'), updated_at: shifted('updated_at') },
+      // next_due is also recounted by the triggers on deadlines (migration 013) as the copies' deadlines go in.
+      cases: { id: renamed('id'), reference: renamed('reference'), created_at: shifted('created_at'), updated_at: shifted('updated_at'), next_due: "date(t.next_due, '-' || m.days || ' days')" },
       history: { case_id: renamed('case_id'), at: shifted('at') },
       deadlines: { case_id: renamed('case_id'), due: "date(t.due, '-' || m.days || ' days')" },
       tasks: { case_id: renamed('case_id') },

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './child.ts';
+import { freePort } from '../tests/support/free-port.ts';
 import { POSTGRES_URL, progress } from './support.ts';
 
 export interface PostgresServer {

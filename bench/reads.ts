@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { mayReadEvery } from '../server/cases/access.ts';
 import type { CompiledPartnership } from '../server/engine/catalogue.ts';
-import { freePort, startChild } from './child.ts';
+import { startChild } from './child.ts';
 import { multiplyCases } from './multiply.ts';
 import { seedThroughApi } from './seed.ts';
 import { Client, percentile, progress, ROOT, SIZES, timed } from './support.ts';
@@ -107,7 +107,7 @@ export async function reads(partnership: CompiledPartnership): Promise<ReadsResu
     const ids = (await query<{ id: string }>(file, 'SELECT id FROM cases ORDER BY random() LIMIT ?', [SIZES.readSamples])).map((r) => r.id);
 
     progress(`reads: starting the server on ${multiplied.result.cases} cases`);
-    const server = await startChild({ kind: 'product', databaseUrl: `sqlite:${file}`, now: today, root: ROOT, port: await freePort() });
+    const server = await startChild({ kind: 'product', databaseUrl: `sqlite:${file}`, now: today, root: ROOT });
     try {
       const reader = `${partnership.def.id}.${widestReader(partnership)}`;
       const client = await Client.signIn(server.url, reader);

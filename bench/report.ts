@@ -170,7 +170,8 @@ ${table}
   year of the history and the process with most cases are the ones asked about.
 - **Start-up.** A server process forked with the shipped configuration, then with the three partnership folders
   copied under new ids to BENCH_PARTNERSHIPS; the time from the fork (Node and tsx loading included, as with
-  \`npm start\`) to the first 200 answer of \`GET /api/openapi.json\`, polled every 10 ms; then its RSS.
+  \`npm start\`) to the first 200 answer of \`GET /api/openapi.json\`, asked as soon as the server says it listens
+  (on a port of the system's choosing); then its RSS.
 - **Sign-in flood.** A server process; one signed-in person lists cases (${SIZES.readSamples} requests per stretch), in four quiet
   stretches and four while another process sends wrong-password sign-ins for another user, 20 at a time, from
   the same address.

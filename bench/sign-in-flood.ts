@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startChild } from './child.ts';
+import { startChild } from './child.ts';
 import type { FloodCounts, FloodMessage, FloodSettings } from './flood-child.ts';
 import { Client, percentile, progress, ROOT, SIZES, timed, type Target, TODAY } from './support.ts';
 
@@ -26,7 +26,7 @@ export interface FloodResult {
 
 export async function signInFlood(target: Target): Promise<FloodResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-flood-'));
-  const server = await startChild({ kind: 'product', databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, now: TODAY, root: ROOT, port: await freePort() });
+  const server = await startChild({ kind: 'product', databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, now: TODAY, root: ROOT });
   try {
     const p = target.partnership.def.id;
     const reader = await Client.signIn(server.url, `${p}.${target.startRole}`);

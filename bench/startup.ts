@@ -8,11 +8,8 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { childServer, forkServer, freePort } from './child.ts';
-import type { FromChild } from './server-child.ts';
+import { childServer, forkServer, nextMessage } from './child.ts';
 import { progress, ROOT, SIZES, TODAY } from './support.ts';
-
-const POLL_MS = 10;
 
 export interface StartupResult {
   partnerships: number;
@@ -50,25 +47,19 @@ export function generatedRoot(total: number): string {
 
 async function firstAnswer(root: string): Promise<StartupResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-startup-'));
-  const port = await freePort();
   const start = performance.now();
-  const child = forkServer({ kind: 'product', databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, now: TODAY, root, port });
-  const ready = new Promise<FromChild>((resolve) => child.once('message', resolve));
+  const child = forkServer({ kind: 'product', databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, now: TODAY, root });
   let exited = false;
   child.once('exit', () => (exited = true));
   try {
-    for (;;) {
-      if (exited) throw new Error(`the server with the configuration in ${root} exited before answering (its stderr is above)`);
-      const status = await fetch(`http://127.0.0.1:${port}/api/openapi.json`).then(
-        (res) => res.arrayBuffer().then(() => res.status),
-        () => 0,
-      );
-      if (status === 200) break;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-    const firstAnswerMs = performance.now() - start;
-    const said = await ready;
+    const said = await nextMessage(child).catch(() => {
+      throw new Error(`the server with the configuration in ${root} exited before answering (its stderr is above)`);
+    });
     if (!('url' in said)) throw new Error(`the server did not start: ${JSON.stringify(said)}`);
+    // The first request answered, not only the port open: what a person waiting for the service sees.
+    const status = await fetch(`${said.url}/api/openapi.json`).then((res) => res.arrayBuffer().then(() => res.status));
+    if (status !== 200) throw new Error(`the server's first answer was ${status}, not 200`);
+    const firstAnswerMs = performance.now() - start;
     const server = childServer(child, said.url, firstAnswerMs);
     const rss = await server.rss();
     await server.stop();

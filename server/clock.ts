@@ -28,7 +28,8 @@ export function fixedClock(workflowNow: string, timeZone: string): Clock {
   if (/^\d{4}-\d{2}-\d{2}$/.test(workflowNow)) {
     const day = parseIsoDate(workflowNow);
     const now = () => instantOn(day, wallTimeOf(new Date().toISOString(), timeZone), timeZone);
-    return { today: (zone) => dateInZone(now(), zone), now };
+    // In its own zone the date is the one fixed, whatever the time of day: no need to work the instant out.
+    return { today: (zone) => (zone === timeZone ? day : dateInZone(now(), zone)), now };
   }
   const wall = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(workflowNow);
   const instant = wall

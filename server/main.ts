@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { HashingLimit } from './auth/hashing.ts';
-import type { ThrottleClock } from './auth/login-throttle.ts';
+import { systemThrottleClock, type ThrottleClock } from './auth/login-throttle.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { COMMONEST_LONG_PASSWORDS } from './auth/password-policy.ts';
 import { SessionStore, DEFAULT_SESSION_POLICY, type SessionPolicy } from './auth/sessions.ts';
@@ -25,6 +25,7 @@ import { OutboxWorker } from './notify/worker.ts';
 import { migrate } from './store/migrate.ts';
 import { storeProcessVersions } from './store/process-versions.ts';
 import { openDatabase, type DatabaseLocation } from './store/database.ts';
+import { SignInFailures } from './store/sign-in-failures.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TIMER_CHECK_MS = 60_000;
@@ -37,6 +38,9 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** WORKFLOW_NOW: fixes "today" (`YYYY-MM-DD` or an ISO date-time). */
   now?: string;
+  /** For tests: a clock the test moves (it wins over `now`), and how often the timer check runs (a minute). */
+  clock?: Clock;
+  timerCheckMs?: number;
   /** Demo users `<partnership>.<role>` with password `demo`. Refused in production. */
   demo?: boolean;
   production?: boolean;
@@ -66,6 +70,8 @@ export interface ServerOptions {
 
 export interface RunningServer {
   url: string;
+  /** For tests: runs one timer check, as the interval does (due timers fire, then reminders); resolves with how many fired. */
+  checkTimersNow(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -178,7 +184,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   for (const b of versions.behind) {
     log(`notice: workflows/${b.partnership}/${b.process}.yaml is behind: it holds version ${b.files}, and version ${b.newest} published by ${b.publishedBy} through the app stays the newest. Download the published file (Configuration, ${b.process}) and put it in the repository`);
   }
-  const clock = options.now !== undefined ? fixedClock(options.now, defaultTimeZone(catalogue)) : systemClock;
+  const clock = options.clock ?? (options.now !== undefined ? fixedClock(options.now, defaultTimeZone(catalogue)) : systemClock);
   for (const warning of calendarWarnings(catalogue, clock)) log(`warning: ${warning}`);
   let mailer;
   try {
@@ -208,6 +214,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const purgeSessions = () => sessions.purge((username) => users.find(username)?.fingerprint);
   const ended = await purgeSessions();
   if (ended > 0) log(`ended ${ended} session(s) that had expired or whose user has changed`);
+  // Failed sign-ins whose window is over go with them, by the throttle's own clock.
+  const signInFailures = new SignInFailures(db);
+  const purgeSignInFailures = () => signInFailures.prune((options.signInClock ?? systemThrottleClock).now());
+  await purgeSignInFailures();
 
   const configuration = new ConfigurationService({ db, service, clock, root, files: catalogue });
   const app = createApp({
@@ -230,12 +240,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server.once('listening', resolveListen);
     server.once('error', reject);
   });
+  const checkTimers = async () => {
+    const firedNow = await service.fireDueTimers();
+    await checkReminders();
+    return firedNow;
+  };
   const timerCheck = setInterval(() => {
-    service.fireDueTimers().then(checkReminders).catch((error: unknown) => log(`timer check failed: ${(error as Error).stack ?? String(error)}`));
-  }, TIMER_CHECK_MS);
+    checkTimers().catch((error: unknown) => log(`timer check failed: ${(error as Error).stack ?? String(error)}`));
+  }, options.timerCheckMs ?? TIMER_CHECK_MS);
   timerCheck.unref();
   const sessionPurge = setInterval(() => {
-    purgeSessions().catch((error: unknown) => log(`session purge failed: ${(error as Error).stack ?? String(error)}`));
+    Promise.all([purgeSessions(), purgeSignInFailures()]).catch((error: unknown) => log(`purge of expired sessions and sign-in failures failed: ${(error as Error).stack ?? String(error)}`));
   }, SESSION_PURGE_MS);
   sessionPurge.unref();
 
@@ -248,6 +263,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await worker?.start();
   return {
     url: ownUrl,
+    checkTimersNow: checkTimers,
     async close() {
       clearInterval(timerCheck);
       clearInterval(sessionPurge);

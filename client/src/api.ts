@@ -114,6 +114,17 @@ export function onSessionSeen(listener: (sentAt: number) => void): () => void {
 }
 
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  return (await exchange<T>(method, url, body)).payload;
+}
+
+/** The `after` cursor of a paged answer's `Link: <…>; rel="next"`, or null on its last page. */
+export function nextCursor(link: string | null): string | null {
+  const next = /<([^>]*)>\s*;\s*rel="?next"?/.exec(link ?? '');
+  return next ? new URL(next[1]!, 'http://cursor.invalid').searchParams.get('after') : null;
+}
+
+/** A request whose answer's headers matter too (a page's Link). */
+async function exchange<T>(method: string, url: string, body?: unknown): Promise<{ payload: T; headers: Headers }> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -130,9 +141,9 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
     throw new ApiError(0, ERROR_CODES.network, 'The service could not be reached. Check your connection and try again.');
   }
   if (response.status !== 401) seenListeners.forEach((listener) => listener(sentAt));
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return { payload: undefined as T, headers: response.headers };
   const payload: unknown = await response.json().catch(() => null);
-  if (response.ok) return payload as T;
+  if (response.ok) return { payload: payload as T, headers: response.headers };
   const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
   const apiError = new ApiError(
     response.status,
@@ -165,6 +176,9 @@ export function escalationLogUrl(partnership: PartnershipId, from: string, to: s
   return `/api/partnerships/${enc(partnership)}/escalation-log${query({ from, to, format })}`;
 }
 
+/** Rows of the escalation log the page shows at a time; the CSV download is always the whole log. */
+export const ESCALATION_LOG_PAGE = 100;
+
 export const api = {
   signIn: (username: string, password: string) => request<Session>('POST', SESSION_URL, { username, password }),
   session: () => request<Session>('GET', SESSION_URL),
@@ -190,8 +204,12 @@ export const api = {
   checkEvent: (id: CaseId, type: string, data: unknown, expectedVersion: number) =>
     request<{ ok: true }>('POST', `/api/cases/${enc(id)}/events/check`, { type, data, expectedVersion }),
 
-  escalationLog: (p: PartnershipId, from: string, to: string) =>
-    request<EscalationLogRow[]>('GET', escalationLogUrl(p, from, to)),
+  /** One page of the log from `after` (a cursor the previous page gave), and the next page's cursor if there is one. */
+  escalationLog: async (p: PartnershipId, from: string, to: string, after?: string) => {
+    const url = `/api/partnerships/${enc(p)}/escalation-log${query({ from, to, limit: ESCALATION_LOG_PAGE, after })}`;
+    const { payload, headers } = await exchange<EscalationLogRow[]>('GET', url);
+    return { rows: payload, next: nextCursor(headers.get('Link')) };
+  },
   annualReport: (p: PartnershipId, year: number) => request<AnnualReport>('GET', `/api/partnerships/${enc(p)}/reports/annual${query({ year })}`),
   summaryReport: (p: PartnershipId, from: string, to: string) =>
     request<SummaryReport>('GET', `/api/partnerships/${enc(p)}/reports/summary${query({ from, to })}`),

@@ -1,3 +1,5 @@
+import type { FailureCount, SignInFailures } from '../store/sign-in-failures.ts';
+
 /**
  * Limits failed sign-ins per address and per username, counting failures only.
  *
@@ -20,6 +22,10 @@
  *
  * So one address gets `maxFailures` quick guesses per window and then about one per `maxDelayMs`,
  * and each attempt on a targeted account takes at least the account's delay.
+ *
+ * The failures are counted in the database (store/sign-in-failures.ts): every server on it counts
+ * the same ones, so two servers do not give an attacker two allowances, and a restart forgets none.
+ * A sign-in costs one read of both counts; a failure one more write.
  */
 
 /** The throttle's time: the real clock in service; tests step their own, so no test sleeps. */
@@ -34,9 +40,14 @@ export const systemThrottleClock: ThrottleClock = {
   sleepUntil: (atMs) => new Promise((wake) => setTimeout(wake, Math.max(0, atMs - Date.now()))),
 };
 
+/** How long failures are remembered: from the first of a key's failures until this much later. */
+const DEFAULT_THROTTLE_WINDOW_MS = 15 * 60_000;
+
 export interface ThrottleOptions {
   /** Failures per address, and per username, in a window before attempts are slowed. */
   maxFailures: number;
+  /** Where the failures are counted: the database, shared by every server on it. */
+  failures: SignInFailures;
   windowMs?: number;
   /** The delay of the first slowed attempt; each further failure doubles it. */
   firstDelayMs?: number;
@@ -53,16 +64,15 @@ export type Admission =
       admitted: true;
       /** Which count slowed this attempt, if any: a wrong password then answers 429, not 401. */
       slowedBy: 'address' | 'username' | undefined;
-      /** Ends the attempt; exactly once. */
-      settle(outcome: Outcome): void;
+      /** Ends the attempt, recording a failure when it was one; exactly once. */
+      settle(outcome: Outcome): Promise<void>;
       /** Seconds until the slowing that applies to this attempt is over. */
       retryAfterSeconds(): number;
     };
 
 interface Counter {
-  failures: number;
-  /** When the failures are forgotten: `windowMs` after the first of them. */
-  resetAt: number;
+  /** The failures last known for the key, from the database: every server's, not only this one's. */
+  known: FailureCount | undefined;
   /** Attempts holding a place in the allowance. */
   inFlight: number;
   /** Attempts waiting for a place in the allowance. */
@@ -74,49 +84,64 @@ interface Counter {
 /** How an attempt holds its place in one counter. */
 type Place = 'allowance' | 'slowed';
 
-/** Failures per key within a window, with the attempts in flight for each. */
+/**
+ * This server's attempts in flight per key, with the failures last known for it. The failures are
+ * the database's: several servers share them, and a restart keeps them. The places held while a
+ * password is checked stay in memory: sharing them would cost a write before and after every check,
+ * and a server that died mid-check would hold its places until swept. So a burst split over several
+ * servers at one instant may have up to `maxFailures` passwords checked on each, but every failure
+ * counts on all of them from then on.
+ */
 class Counters {
   private readonly entries = new Map<string, Counter>();
 
-  constructor(
-    private readonly windowMs: number,
-    private readonly clock: ThrottleClock,
-  ) {}
+  constructor(private readonly clock: ThrottleClock) {}
 
   get(key: string): Counter {
-    const now = this.clock.now();
     let counter = this.entries.get(key);
-    if (counter !== undefined && counter.failures > 0 && now >= counter.resetAt) counter.failures = 0;
     if (counter === undefined) {
-      // Forget keys whose window is over, so a scan from many addresses or names cannot fill memory.
-      if (this.entries.size >= 10_000) this.sweep(now);
-      counter = { failures: 0, resetAt: now + this.windowMs, inFlight: 0, waiters: [], slowed: 0 };
+      // Forget keys that hold nothing current, so a scan from many addresses or names cannot fill memory.
+      if (this.entries.size >= 10_000) this.sweep();
+      counter = { known: undefined, inFlight: 0, waiters: [], slowed: 0 };
       this.entries.set(key, counter);
     }
     return counter;
   }
 
-  /** Ends an attempt's hold on `key`, recording a failure, and lets the waiting attempts look again. */
-  release(key: string, place: Place, failed: boolean): void {
+  /** The key's failures in the current window; none once it is over. */
+  failures(key: string): number {
+    const known = this.get(key).known;
+    return known !== undefined && this.clock.now() < known.resetAt ? known.failures : 0;
+  }
+
+  /**
+   * Takes in a count read from or written to the database. Reads and writes may come back out of
+   * order, so the newer of the two is kept: a later window, or more failures in the same one.
+   */
+  learn(key: string, count: FailureCount | undefined): void {
+    if (count === undefined) return;
+    const counter = this.get(key);
+    const known = counter.known;
+    if (known === undefined || count.resetAt > known.resetAt || (count.resetAt === known.resetAt && count.failures > known.failures)) counter.known = count;
+  }
+
+  /** Ends an attempt's hold on `key` and lets the waiting attempts look again. */
+  release(key: string, place: Place): void {
     const counter = this.get(key);
     if (place === 'allowance') counter.inFlight--;
     else counter.slowed--;
-    if (failed) {
-      if (counter.failures === 0) counter.resetAt = this.clock.now() + this.windowMs;
-      counter.failures++;
-    }
     for (const wake of counter.waiters.splice(0)) wake();
-    if (idle(counter) && counter.failures === 0) this.entries.delete(key);
+    if (idle(counter) && this.failures(key) === 0) this.entries.delete(key);
   }
 
   /** Seconds until the failures of `key` are forgotten. */
   retryAfterSeconds(key: string): number {
-    return Math.max(1, Math.ceil((this.get(key).resetAt - this.clock.now()) / 1000));
+    return Math.max(1, Math.ceil(((this.get(key).known?.resetAt ?? 0) - this.clock.now()) / 1000));
   }
 
-  private sweep(now: number): void {
+  private sweep(): void {
     for (const [key, counter] of this.entries) {
-      if (idle(counter) && (counter.failures === 0 || now >= counter.resetAt)) this.entries.delete(key);
+      if (idle(counter) && this.failures(key) === 0) this.entries.delete(key);
     }
   }
 }
@@ -131,6 +156,7 @@ export class LoginThrottle {
   private readonly maxFailures: number;
   private readonly firstDelayMs: number;
   private readonly clock: ThrottleClock;
+  private readonly store: SignInFailures;
   private readonly addresses: Counters;
   private readonly usernames: Counters;
 
@@ -139,33 +165,47 @@ export class LoginThrottle {
     this.firstDelayMs = options.firstDelayMs ?? 1_000;
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
     this.clock = options.clock ?? systemThrottleClock;
-    this.windowMs = options.windowMs ?? 15 * 60_000;
-    this.addresses = new Counters(this.windowMs, this.clock);
-    this.usernames = new Counters(this.windowMs, this.clock);
+    this.windowMs = options.windowMs ?? DEFAULT_THROTTLE_WINDOW_MS;
+    this.store = options.failures;
+    this.addresses = new Counters(this.clock);
+    this.usernames = new Counters(this.clock);
   }
 
   /** Waits until a password for `username` from `address` may be checked, or refuses the attempt. */
   async admit(address: string, claimed: string): Promise<Admission> {
     // No real username is this long; a 256 kB one should not sit in memory as a key.
     const username = claimed.slice(0, 200);
+    // One read for both counts, the same for a name that exists and one that does not.
+    const stored = await this.store.find({ address, username });
+    this.addresses.learn(address, stored.address);
+    this.usernames.learn(username, stored.username);
     const byAddress = await this.addressPlace(address);
     if (byAddress === undefined) {
       return { admitted: false, retryAfterSeconds: this.addresses.retryAfterSeconds(address) };
     }
     const byUsername = await this.usernamePlace(username);
     // Both counts slow at once, so the longer delay is the one waited.
-    const delayMs = Math.max(this.delayFor(this.addresses.get(address), byAddress), this.delayFor(this.usernames.get(username), byUsername));
+    const delayMs = Math.max(this.delayFor(address, this.addresses, byAddress), this.delayFor(username, this.usernames, byUsername));
     if (delayMs > 0) await this.clock.sleepUntil(this.clock.now() + delayMs);
 
     let settled = false;
     return {
       admitted: true,
       slowedBy: byAddress === 'slowed' ? 'address' : byUsername === 'slowed' ? 'username' : undefined,
-      settle: (outcome) => {
+      settle: async (outcome) => {
         if (settled) return;
         settled = true;
-        this.addresses.release(address, byAddress, outcome === 'wrong');
-        this.usernames.release(username, byUsername, outcome === 'wrong');
+        try {
+          // Written before the places are given up, so an attempt waiting for one sees this failure.
+          if (outcome === 'wrong') {
+            const counts = await this.store.record({ address, username }, this.clock.now(), this.windowMs);
+            this.addresses.learn(address, counts.address);
+            this.usernames.learn(username, counts.username);
+          }
+        } finally {
+          this.addresses.release(address, byAddress);
+          this.usernames.release(username, byUsername);
+        }
       },
       retryAfterSeconds: () =>
         Math.max(
@@ -180,13 +220,14 @@ export class LoginThrottle {
     let waited = false;
     for (;;) {
       const counter = this.addresses.get(address);
-      if (counter.failures >= this.maxFailures) {
+      const failures = this.addresses.failures(address);
+      if (failures >= this.maxFailures) {
         // The rest of a burst that used up the allowance, or a second attempt while one is slowed.
         if (waited || counter.slowed > 0) return undefined;
         counter.slowed++;
         return 'slowed';
       }
-      if (counter.failures + counter.inFlight < this.maxFailures) {
+      if (failures + counter.inFlight < this.maxFailures) {
         counter.inFlight++;
         return 'allowance';
       }
@@ -199,11 +240,12 @@ export class LoginThrottle {
   private async usernamePlace(username: string): Promise<Place> {
     for (;;) {
       const counter = this.usernames.get(username);
-      if (counter.failures >= this.maxFailures) {
+      const failures = this.usernames.failures(username);
+      if (failures >= this.maxFailures) {
         counter.slowed++;
         return 'slowed';
       }
-      if (counter.failures + counter.inFlight < this.maxFailures) {
+      if (failures + counter.inFlight < this.maxFailures) {
         counter.inFlight++;
         return 'allowance';
       }
@@ -211,9 +253,9 @@ export class LoginThrottle {
     }
   }
 
-  private delayFor(counter: Counter, place: Place): number {
+  private delayFor(key: string, counters: Counters, place: Place): number {
     if (place === 'allowance') return 0;
-    const beyond = Math.min(counter.failures - this.maxFailures, 30);
+    const beyond = Math.min(counters.failures(key) - this.maxFailures, 30);
     return Math.min(this.firstDelayMs * 2 ** beyond, this.maxDelayMs);
   }
 }

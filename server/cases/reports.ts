@@ -5,7 +5,23 @@ import { addCalendarDays, dateInZone, isIsoDate } from '../engine/dates/index.ts
 import type { IsoDate } from '../engine/definition.ts';
 import { readPath } from '../engine/expressions.ts';
 import { BadRequestError } from '../engine/errors.ts';
-import type { CaseDateRow, DeadlineRow, HistoryKey, HistoryRow } from '../store/reports.ts';
+import type { Connection } from '../store/database.ts';
+import {
+  answerCounts,
+  casesCreatedOnUtcDates,
+  casesForPeriod,
+  deadlineCounts,
+  historyOnUtcDates,
+  transitionCounts,
+  type AnswerCount,
+  type CaseDateRow,
+  type DeadlineCount,
+  type HistoryKey,
+  type HistoryQuery,
+  type HistoryRow,
+  type TransitionCount,
+} from '../store/reports.ts';
+import type { SqlFilter } from './access.ts';
 
 /** Open ends of a report's range. */
 export const OPEN_FROM = '0000-01-01';
@@ -216,57 +232,150 @@ export interface ProcessSummary {
 }
 
 /**
+ * What the yearly summary is counted from, all of it already inside the period: steps counted by
+ * kind, the steps of the outcome events themselves (their answers are counted), cases opened per
+ * process, deadlines due in the period counted by kind.
+ */
+export interface SummaryCounts {
+  transitions: readonly TransitionCount[];
+  outcomeSteps: readonly HistoryRow[];
+  /** Outcome answers counted already (by the database), beside those of `outcomeSteps`. */
+  outcomeAnswers: readonly OutcomeAnswers[];
+  opened: ReadonlyMap<string, number>;
+  deadlines: readonly DeadlineCount[];
+}
+
+/** The answers steps of `event` gave to the top-level field of `field`, of one process's cases. */
+export interface OutcomeAnswers {
+  process: string;
+  event: string;
+  field: string;
+  answers: readonly AnswerCount[];
+}
+
+/** The items an answer counts as, as `valuesAt` reads them from the step's data. */
+function answerItems(answer: AnswerCount, field: string): unknown[] {
+  const [head, ...rest] = field.split('.');
+  if (answer.json === 'array' || answer.json === 'object') return valuesAt({ [head!]: JSON.parse(String(answer.value)) }, field);
+  if (rest.length > 0 || answer.json === 'null') return [];
+  // SQLite answers a JSON true or false as 1 or 0: the type says which it was.
+  if (answer.json === 'true' || answer.json === 'false') return [answer.json === 'true'];
+  return [answer.value];
+}
+
+/**
  * The yearly summary: what happened inside the period, whatever the cases did before or after it.
  * A case is opened in the period of its own date (`caseDateOf`: when it happened, not when it was
  * entered); closings and outcomes count on the date, in the partnership's zone, of the transition;
- * deadlines in the period their due date falls in. `history` is already cut to the period, and
- * `cases` holds the candidates for "opened" (any outside the period are left out here).
+ * deadlines in the period their due date falls in.
  */
-export function summarise(
-  partnership: CompiledPartnership,
-  input: { history: HistoryRow[]; cases: CaseDateRow[]; deadlines: DeadlineRow[] },
-  period: Period,
-  today: IsoDate,
-): ProcessSummary[] {
-  const { history, cases, deadlines } = input;
+export function summariseCounts(partnership: CompiledPartnership, counts: SummaryCounts): ProcessSummary[] {
   return [...partnership.processes.values()].map((process) => {
     const { def } = process;
-    const rows = history.filter((h) => h.process === def.id);
-    const opened = cases.filter((c) => {
-      if (c.process !== def.id) return false;
-      const date = caseDateOf(c, period.timeZone);
-      return date >= period.from && date <= period.to;
-    }).length;
     // Each case's states are its own version's (a state an older version had may be final there only).
     const statesOf = (version: number | undefined) => (version === undefined ? def : (processVersion(partnership, def.id, version)?.process.def ?? def)).states;
     const isFinalIn = (version: number | undefined) => (state: string | null) => state !== null && statesOf(version)[state]?.final === true;
     const closed: Record<string, number> = {};
-    for (const row of rows) {
-      const isFinal = isFinalIn(row.processVersion);
-      if (isFinal(row.to) && !isFinal(row.from)) closed[row.to] = (closed[row.to] ?? 0) + 1;
+    for (const t of counts.transitions.filter((t) => t.process === def.id)) {
+      const isFinal = isFinalIn(t.processVersion);
+      if (isFinal(t.to) && !isFinal(t.from)) closed[t.to] = (closed[t.to] ?? 0) + t.count;
     }
     const outcomes: ProcessSummary['outcomes'] = {};
     for (const { event, field, label } of def.reports?.outcomes ?? []) {
-      const counts: Record<string, number> = {};
-      for (const row of rows.filter((r) => r.type === event)) {
+      const tally: Record<string, number> = {};
+      for (const row of counts.outcomeSteps.filter((r) => r.process === def.id && r.type === event)) {
         for (const item of valuesAt(row.data, field)) {
           if (item === undefined || item === null) continue;
-          counts[String(item)] = (counts[String(item)] ?? 0) + 1;
+          tally[String(item)] = (tally[String(item)] ?? 0) + 1;
         }
       }
-      outcomes[label ?? `${event}.${field}`] = counts;
+      for (const counted of counts.outcomeAnswers.filter((a) => a.process === def.id && a.event === event && a.field === field)) {
+        for (const answer of counted.answers) {
+          for (const item of answerItems(answer, field)) {
+            if (item === undefined || item === null) continue;
+            tally[String(item)] = (tally[String(item)] ?? 0) + answer.count;
+          }
+        }
+      }
+      outcomes[label ?? `${event}.${field}`] = tally;
     }
     const deadlineCounts: ProcessSummary['deadlines'] = {};
-    for (const d of deadlines.filter((d) => d.process === def.id)) {
+    for (const d of counts.deadlines.filter((d) => d.process === def.id)) {
       const entry = (deadlineCounts[d.id] ??= { label: deadlineLabel(partnership, def.id, d.id), met: 0, missed: 0, overdue: 0, open: 0, corrected: 0 });
-      if (d.corrected) entry.corrected++;
-      if (d.met === true) entry.met++;
-      else if (d.met === false) entry.missed++;
-      else if (d.satisfiedBy !== null && !d.final && d.due < today) entry.overdue++;
-      else entry.open++;
+      if (d.corrected) entry.corrected += d.count;
+      if (d.met === true) entry.met += d.count;
+      else if (d.met === false) entry.missed += d.count;
+      else if (d.satisfiable && !d.final && d.past) entry.overdue += d.count;
+      else entry.open += d.count;
     }
-    return { process: def.id, title: def.title, opened, closed, outcomes, deadlines: deadlineCounts };
+    return { process: def.id, title: def.title, opened: counts.opened.get(def.id) ?? 0, closed, outcomes, deadlines: deadlineCounts };
   });
+}
+
+/**
+ * The UTC dates inside which every instant is in the period whatever the zone (one day in from each
+ * end, as `utcDatesAround` is one day out), and those around them whose instants must each be placed
+ * by their date in the zone: the first counted from aggregates, the second from their rows.
+ */
+export function utcDatesWithin(period: Period): { inside: { from: string; to: string } | null; edges: { from: string; to: string }[] } {
+  const around = utcDatesAround(period);
+  const openFrom = period.from <= OPEN_FROM;
+  const openTo = period.to >= OPEN_TO;
+  const inside = { from: openFrom ? period.from : addCalendarDays(period.from, 1), to: openTo ? period.to : addCalendarDays(period.to, -1) };
+  if (inside.from > inside.to) return { inside: null, edges: [around] };
+  const edges = [...(openFrom ? [] : [{ from: around.from, to: period.from }]), ...(openTo ? [] : [{ from: period.to, to: around.to }])];
+  return { inside, edges };
+}
+
+/**
+ * The yearly summary counted in the database: the steps of the period's inner days from
+ * `history_day_counts`, its deadlines from `deadline_counts` (server/store/aggregates.ts), the cases
+ * created and the outcome answers of its inner days counted by SQL; only the steps and cases of its
+ * first and last days, and the candidates of a process with a case date, are read as rows. `readable` is the reader's filter over cases
+ * aliased `c`: every figure counts only the cases they may read.
+ */
+export async function readYearlySummary(db: Connection, partnership: CompiledPartnership, readable: SqlFilter, period: Period, today: IsoDate): Promise<ProcessSummary[]> {
+  const p = partnership.def.id;
+  const processes = [...partnership.processes.values()];
+  const ids = processes.map((x) => x.def.id);
+  const around = utcDatesAround(period);
+  const { inside, edges } = utcDatesWithin(period);
+  const query = (dates: { from: string; to: string }): HistoryQuery => ({ partnership: p, processes: ids, readable, fromUtc: dates.from, toUtc: dates.to });
+  const edgeSteps = historyInPeriod((await Promise.all(edges.map((edge) => historyOnUtcDates(db, query(edge))))).flat(), period);
+  // The outcomes' answers on the inner days counted in the database; the edges' are in `edgeSteps`.
+  const outcomeAnswers: OutcomeAnswers[] = [];
+  for (const x of inside === null ? [] : processes) {
+    for (const { event, field } of x.def.reports?.outcomes ?? []) {
+      const answers = await answerCounts(db, { ...query(inside!), processes: [x.def.id] }, event, field.split('.')[0]!);
+      outcomeAnswers.push({ process: x.def.id, event, field, answers });
+    }
+  }
+  const transitions: TransitionCount[] = [
+    ...(inside === null ? [] : await transitionCounts(db, query(inside))),
+    ...edgeSteps.map((h) => ({ process: h.process, processVersion: h.processVersion ?? 0, type: h.type, from: h.from, to: h.to, count: 1 })),
+  ];
+  const opened = new Map<string, number>();
+  for (const x of processes) {
+    const caseDate = x.def.reports?.caseDate;
+    const inPeriodOf = (c: CaseDateRow) => {
+      const date = caseDateOf(c, period.timeZone);
+      return date >= period.from && date <= period.to;
+    };
+    if (caseDate !== undefined || inside === null) {
+      const candidates = await casesForPeriod(db, p, x.def.id, caseDate, readable, { from: period.from, to: period.to, createdFromUtc: around.from, createdToUtc: around.to });
+      opened.set(x.def.id, candidates.filter(inPeriodOf).length);
+      continue;
+    }
+    // No case date: a case's date is its creation's, so the inner days are counted whole.
+    let n = await casesCreatedOnUtcDates(db, p, x.def.id, readable, inside.from, inside.to);
+    for (const edge of edges) {
+      const range = { from: period.from, to: period.to, createdFromUtc: edge.from, createdToUtc: edge.to };
+      n += (await casesForPeriod(db, p, x.def.id, undefined, readable, range)).filter(inPeriodOf).length;
+    }
+    opened.set(x.def.id, n);
+  }
+  const deadlines = await deadlineCounts(db, p, readable, { from: period.from, to: period.to, today });
+  return summariseCounts(partnership, { transitions, outcomeSteps: edgeSteps, outcomeAnswers, opened, deadlines });
 }
 
 /** A deadline's label as the newest version of the process that has it says (an older version's when only it has it). */

@@ -6,7 +6,7 @@ import { environment, project, type HistoryStep, type Projection } from '../engi
 import { decideCalendarChange, decideCreate, decideEvent, decideTimer, nameStartedCases, type Actor, type Decision } from '../engine/step.ts';
 import { availableEvents, deadlineView } from '../engine/view.ts';
 import { nextDeadline, taskViews, waitingFor } from '../engine/waiting.ts';
-import { appendHistory, casesWithOpenDeadlines, casesWithTasksOrDeadlines, dueTimers, findCase, insertCase, loadCase, loadDeadlines, loadHistory, loadTasks, updateCase, writeProjection, type CaseRow, type StoredCase } from '../store/cases.ts';
+import { appendHistory, casesWithOpenDeadlines, casesWithTasksOrDeadlines, dueTimers, findCase, insertCase, loadCase, loadDeadlines, loadHistory, loadTasks, updateCase, writeProjection, NOTHING_CACHED, type CachedProjection, type CaseRow, type StoredCase } from '../store/cases.ts';
 import { assignReference } from '../store/references.ts';
 import type { Connection, Database } from '../store/database.ts';
 import { lastFollowed, recordFollowed } from '../store/fingerprints.ts';
@@ -102,10 +102,11 @@ export class CaseService {
   }
 
   async sendEvent(user: User, caseId: string, request: EventRequest) {
-    await this.db.transaction(async (tx) => {
-      const { row, partnership, process, history, decision } = await this.decideOn(tx, user, caseId, request);
-      await this.commitDecision(tx, partnership, process, caseId, history, decision, row.version);
-    });
+    // Decided on what is committed, outside the writer's queue, so one transition's engine work runs while
+    // another's commit reaches the disk. Safe because the write is conditional on the version decided on:
+    // if the case moved in between, the update finds no row and the sender is told to reload (409).
+    const { row, partnership, process, history, current, decision } = await this.decideOn(this.db.reader, user, caseId, request);
+    await this.db.transaction((tx) => this.commitDecision(tx, partnership, process, caseId, history, decision, row.version, current));
     return this.get(user, caseId);
   }
 
@@ -131,7 +132,7 @@ export class CaseService {
       );
     }
     const decision = decideEvent(partnership, process, current, { type: request.type, data: request.data, actor: user, at: this.clock.now() });
-    return { row, partnership, process, history, decision };
+    return { row, partnership, process, history, current, decision };
   }
 
   async get(user: User, caseId: string) {
@@ -200,7 +201,7 @@ export class CaseService {
         const current = project(partnership, process, history)!;
         if (!current.timers.some((t) => t.event === timer.event)) return false;
         const decision = decideTimer(partnership, process, current, timer.event, this.clock.now());
-        await this.commitDecision(tx, partnership, process, row.id, history, decision, row.version);
+        await this.commitDecision(tx, partnership, process, row.id, history, decision, row.version, current);
         return true;
       }).catch((error: unknown) => {
         if (error instanceof VersionConflictError) return false;
@@ -230,9 +231,10 @@ export class CaseService {
             if (row === undefined) return false;
             const { process } = this.resolve(row);
             const history = await loadHistory(tx, caseId);
-            const decision = decideCalendarChange(partnership, process, project(partnership, process, history)!, this.clock.now());
+            const current = project(partnership, process, history)!;
+            const decision = decideCalendarChange(partnership, process, current, this.clock.now());
             if (decision === undefined) return false;
-            await this.commitDecision(tx, partnership, process, caseId, history, decision, row.version);
+            await this.commitDecision(tx, partnership, process, caseId, history, decision, row.version, current);
             return true;
           });
           if (moved) movedCases++;
@@ -289,7 +291,8 @@ export class CaseService {
 
   /**
    * Commits a decision: any linked cases it starts (named on the step that starts them), the new
-   * history entries, and the case's cache as the whole history now decides it.
+   * history entries, and the case's cache as the whole history now decides it. `before` is what the
+   * history before the decision decided, which the stored cache holds: only what differs from it is rewritten.
    */
   private async commitDecision(
     tx: Connection,
@@ -299,6 +302,7 @@ export class CaseService {
     history: readonly HistoryStep[],
     decision: Decision,
     expectedVersion?: number,
+    before: CachedProjection | undefined = history.length === 0 ? NOTHING_CACHED : undefined,
   ): Promise<void> {
     const named = nameStartedCases(decision, { caseId, process: process.def.id }, randomUUID);
     const { steps } = named;
@@ -321,8 +325,8 @@ export class CaseService {
       await appendHistory(tx, ownerOf(linked.id, partnership, linked.process), [linked.step]);
     }
     await appendHistory(tx, ownerOf(caseId, partnership, process), steps);
-    await writeProjection(tx, caseId, projection);
-    for (const linked of started) await writeProjection(tx, linked.id, project(partnership, linked.process, [linked.step])!);
+    await writeProjection(tx, caseId, projection, before);
+    for (const linked of started) await writeProjection(tx, linked.id, project(partnership, linked.process, [linked.step])!, NOTHING_CACHED);
     await this.onCommit?.(tx, { partnership, process, caseId, previousState: history.at(-1)?.to ?? null, projection, history: [...history, ...steps] });
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { contentHash, processVersion, type Catalogue } from '../engine/catalogue.ts';
 import { isMigration, project, type Projection, type VersionMove } from '../engine/project.ts';
 import { CASE_COLUMNS, GENESIS_HASH, HISTORY_COLUMNS, historyHash, toHistoryStep, type CaseRecord, type HistoryRecord } from './cases.ts';
@@ -22,8 +23,17 @@ export interface AuditResult {
   ok: boolean;
   /** History rows read (up to and including the first broken one). */
   rows: number;
-  /** The hash of the last row: write it down somewhere else to detect a rewrite of the whole chain later. */
+  /**
+   * The heads digest: a hash over every case's (id, last seq, head hash) as of history position
+   * `headsAt`, in case-id order. Write both down somewhere else: a later run given them (`headsAsOf`)
+   * recomputes it over the rows up to that position, so a case's deleted last rows, a deleted case,
+   * or a chain rewritten whole show, though no link is broken. Empty when a chain is broken.
+   */
   headHash: string;
+  /** The history position the heads digest is as of: the newest row read, unless asked for another. */
+  headsAt: number;
+  /** Cases whose chain the heads digest covers. */
+  chains: number;
   firstBroken?: BrokenLink;
   /** Cases replayed from their history and compared with what the tables hold. */
   cases: number;
@@ -33,6 +43,11 @@ export interface AuditResult {
   differenceCount: number;
   /** How many distinct cases (or case ids found in a table) have at least one difference. */
   differingCases: number;
+}
+
+export interface AuditOptions {
+  /** Compute the heads digest over the rows up to this history position (one recorded earlier with its digest). */
+  headsAsOf?: number;
 }
 
 /** The file cannot be checked by this version at all: it was written by an older one and not upgraded yet. */
@@ -45,18 +60,20 @@ const MAX_DIFFERENCES = 100;
 /**
  * Checks the whole record as an auditor with a copy of the file would, in two parts.
  *
- * The chain: walks the history in `position` order and recomputes every hash. An edited row fails
- * its own hash; a deleted, inserted or reordered row breaks the `prev_hash` of the row after it;
- * per case, `seq` must go up by one. The chain has no secret, so someone who rewrites every later
- * hash too is caught only by comparing `headHash` with one recorded earlier.
+ * The chains: every case's history is its own hash chain (migration 011); rows written before that
+ * form one chain across all cases, in `position` order, up to the boundary the migration recorded.
+ * Every hash is recomputed: an edited row fails its own hash; a deleted, inserted or moved row breaks
+ * the `prev_hash` of the next row of its chain; per case, `seq` must go up by one from 1. What no link
+ * shows (a case's last rows deleted, a case deleted whole, or every later hash rewritten, since the
+ * chain has no secret) shows in the heads digest, compared with one recorded earlier.
  *
  * The cases: replays every case's history under its process and compares the case row (partnership,
  * process, version, state, data, raiser, times), its deadlines, tasks, timers and links with what the
  * history decides. Those tables are a cache of the history, so any edit to them shows as a difference.
  */
-export async function verifyAudit(db: Connection, catalogue: Catalogue): Promise<AuditResult> {
+export async function verifyAudit(db: Connection, catalogue: Catalogue, options: AuditOptions = {}): Promise<AuditResult> {
   await requireCurrentSchema(db);
-  const chain = await verifyChain(db);
+  const chain = await verifyChains(db, options);
   // Each case is replayed under the version it ran on, as this file stores it (not as the files now say).
   const { cases, differences, differenceCount, differingCases } = await verifyCases(db, await withStoredVersions(db, catalogue));
   return { ...chain, ok: chain.ok && differenceCount === 0, cases, differences, differenceCount, differingCases };
@@ -66,8 +83,7 @@ export async function verifyAudit(db: Connection, catalogue: Catalogue): Promise
 async function requireCurrentSchema(db: Connection): Promise<void> {
   // A PostgreSQL database starts at a schema past 002 (postgres-schema.sql), or has no tables at all.
   if (db.dialect === 'postgres') {
-    const table = await db.get<{ name: string | null }>("SELECT to_regclass('history')::text AS name");
-    if (table?.name === null || table === undefined) throw new AuditUnavailableError('This database has no history table: it is not a workflows database.');
+    if (!(await hasTable(db, 'history'))) throw new AuditUnavailableError('This database has no history table: it is not a workflows database.');
     return;
   }
   const columns = new Set((await db.all<{ name: string }>('PRAGMA table_info(history)')).map((c) => c.name));
@@ -81,45 +97,134 @@ async function requireCurrentSchema(db: Connection): Promise<void> {
   }
 }
 
-async function verifyChain(db: Connection): Promise<Pick<AuditResult, 'ok' | 'rows' | 'headHash' | 'firstBroken'>> {
-  let prevHash = GENESIS_HASH;
+async function hasTable(db: Connection, name: string): Promise<boolean> {
+  const sql = db.dialect === 'postgres' ? 'SELECT to_regclass(?)::text AS name' : "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?";
+  return ((await db.get<{ name: string | null }>(sql, [name]))?.name ?? null) !== null;
+}
+
+/** Where the one chain of the rows written before migration 011 ends (migrations/011-chain-per-case.ts). */
+interface ChainBoundary {
+  last_position: number;
+  last_case_id: string | null;
+  last_seq: number | null;
+  head_hash: string;
+}
+
+/** A database not yet upgraded to 011 has only the one chain, to its newest row. */
+async function readBoundary(db: Connection): Promise<ChainBoundary | undefined> {
+  if (!(await hasTable(db, 'history_chain_boundary'))) return undefined;
+  return db.get<ChainBoundary>('SELECT last_position, last_case_id, last_seq, head_hash FROM history_chain_boundary');
+}
+
+type ChainResult = Pick<AuditResult, 'ok' | 'rows' | 'headHash' | 'headsAt' | 'chains' | 'firstBroken'>;
+
+/** What is wrong with a row whose predecessor in its chain has hash `prevHash`, if anything. */
+function linkProblem(row: HistoryRecord, prevHash: string, missing: string): string | undefined {
+  if (row.prev_hash !== prevHash) return `its prev_hash is not the hash of the row before it in its chain: ${missing}`;
+  let step;
+  try {
+    step = toHistoryStep(row);
+  } catch {
+    return 'its data or effects are not valid JSON: the row was edited';
+  }
+  const owner = { caseId: row.case_id, partnership: row.partnership, process: row.process, processVersion: row.process_version };
+  if (historyHash(prevHash, owner, step) !== row.hash) return 'its contents do not match its hash: the row was edited';
+  return undefined;
+}
+
+async function verifyChains(db: Connection, options: AuditOptions): Promise<ChainResult> {
+  const boundary = await readBoundary(db);
+  const broken = await verifyOneChain(db, boundary);
+  return broken ?? verifyCaseChains(db, boundary?.last_position ?? Number.POSITIVE_INFINITY, options);
+}
+
+function brokenAt(rows: number, firstBroken: BrokenLink): ChainResult {
+  return { ok: false, rows, headHash: '', headsAt: 0, chains: 0, firstBroken };
+}
+
+function brokenRow(row: HistoryRecord, reason: string): BrokenLink {
+  return { position: row.position, caseId: row.case_id, seq: row.seq, reason };
+}
+
+/** The rows written under the one chain, before 011: each links to the row before it in position order, whatever its case. */
+async function verifyOneChain(db: Connection, boundary: ChainBoundary | undefined): Promise<ChainResult | undefined> {
+  // No upper bound before 011 (a bound as large as any position would not fit PostgreSQL's integer).
+  const [withinOneChain, upTo] = boundary === undefined ? ['', []] : ['AND position <= ?', [boundary.last_position]];
   let rows = 0;
-  let after = 0;
-  const lastSeq = new Map<string, number>();
-  for (;;) {
-    const page = await db.all<HistoryRecord>(`SELECT ${HISTORY_COLUMNS} FROM history WHERE position > ? ORDER BY position LIMIT ?`, [after, PAGE]);
+  let prevHash = GENESIS_HASH;
+  for (let after = 0; ; ) {
+    const page = await db.all<HistoryRecord>(`SELECT ${HISTORY_COLUMNS} FROM history WHERE position > ? ${withinOneChain} ORDER BY position LIMIT ?`, [after, ...upTo, PAGE]);
     for (const row of page) {
       rows++;
-      const broken = (reason: string) => ({
-        ok: false,
-        rows,
-        headHash: prevHash,
-        firstBroken: { position: row.position, caseId: row.case_id, seq: row.seq, reason },
-      });
-      if (row.prev_hash !== prevHash) {
-        return broken('its prev_hash is not the hash of the row before it: a row before it was deleted, inserted or reordered');
-      }
-      let step;
-      try {
-        step = toHistoryStep(row);
-      } catch {
-        return broken('its data or effects are not valid JSON: the row was edited');
-      }
-      const owner = { caseId: row.case_id, partnership: row.partnership, process: row.process, processVersion: row.process_version };
-      if (historyHash(prevHash, owner, step) !== row.hash) {
-        return broken('its contents do not match its hash: the row was edited');
-      }
-      const expectedSeq = (lastSeq.get(row.case_id) ?? 0) + 1;
-      if (row.seq !== expectedSeq) {
-        return broken(`its seq is ${row.seq} where the case's next is ${expectedSeq}: a row of this case is missing or repeated`);
-      }
-      lastSeq.set(row.case_id, row.seq);
+      const problem = linkProblem(row, prevHash, 'a row before it was deleted, inserted or reordered');
+      if (problem !== undefined) return brokenAt(rows, brokenRow(row, problem));
       prevHash = row.hash;
     }
     if (page.length < PAGE) break;
     after = page.at(-1)!.position;
   }
-  return { ok: true, rows, headHash: prevHash };
+  if (boundary !== undefined && prevHash !== boundary.head_hash) {
+    const reason = 'the last row written before migration 011 is not there: the one chain ends elsewhere than the migration recorded, so it was deleted';
+    return brokenAt(rows, { position: boundary.last_position, caseId: boundary.last_case_id ?? '', seq: boundary.last_seq ?? 0, reason });
+  }
+  return undefined;
+}
+
+/**
+ * Each case's chain in seq order: seq from 1 up by one, and every row after the one chain (position
+ * past `oneChainEnd`) linked to the case's own row before it; the heads digest of their last rows.
+ */
+async function verifyCaseChains(db: Connection, oneChainEnd: number, { headsAsOf = Number.POSITIVE_INFINITY }: AuditOptions): Promise<ChainResult> {
+  let rows = 0;
+  let newest = 0;
+  const heads: Head[] = [];
+  let current: { caseId: string; seq: number; hash: string; head?: Head } | undefined;
+  const closeCase = () => current?.head && heads.push(current.head);
+  for (let after: [string, number] = ['', 0]; ; ) {
+    const page = await db.all<HistoryRecord>(`SELECT ${HISTORY_COLUMNS} FROM history WHERE (case_id, seq) > (?, ?) ORDER BY case_id, seq LIMIT ?`, [...after, PAGE]);
+    for (const row of page) {
+      rows++;
+      if (row.case_id !== current?.caseId) {
+        closeCase();
+        current = { caseId: row.case_id, seq: 0, hash: GENESIS_HASH };
+      }
+      if (row.seq !== current.seq + 1) {
+        return brokenAt(rows, brokenRow(row, `its seq is ${row.seq} where the case's next is ${current.seq + 1}: a row of this case before it is missing`));
+      }
+      if (row.position > oneChainEnd) {
+        const problem = linkProblem(row, current.hash, 'a row of this case before it was deleted, or this row was moved here from another case');
+        if (problem !== undefined) return brokenAt(rows, brokenRow(row, problem));
+      }
+      current.seq = row.seq;
+      current.hash = row.hash;
+      newest = Math.max(newest, row.position);
+      if (row.position <= headsAsOf) current.head = { caseId: row.case_id, seq: row.seq, hash: row.hash };
+    }
+    if (page.length < PAGE) break;
+    after = [page.at(-1)!.case_id, page.at(-1)!.seq];
+  }
+  closeCase();
+  return { ok: true, rows, headHash: digestOf(heads), headsAt: Number.isFinite(headsAsOf) ? headsAsOf : newest, chains: heads.length };
+}
+
+/** The last row of a case's chain (as of the position the digest is taken at). */
+interface Head {
+  caseId: string;
+  seq: number;
+  hash: string;
+}
+
+/**
+ * sha256 over one line `["<case id>",<seq>,"<hash>"]` per case, by case id compared as code units:
+ * the same on SQLite and PostgreSQL whatever the database's collation, so a copy restored into the
+ * other gives the same digest.
+ */
+function digestOf(heads: Head[]): string {
+  const hash = createHash('sha256');
+  for (const head of [...heads].sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0))) {
+    hash.update(`${JSON.stringify([head.caseId, head.seq, head.hash])}\n`);
+  }
+  return hash.digest('hex');
 }
 
 /** JSON with sorted keys, so two equal objects compare equal whatever order their keys were written in. */

@@ -35,10 +35,10 @@ export interface CaseListFilter {
 
 /**
  * The due date of a case's open deadline due soonest: unmet, with a field that meets it, on a case
- * still open; null when there is none. Overdue is this date being before today.
+ * still open; null when there is none. Overdue is this date being before today. `next_due` is kept
+ * for closed cases too (server/store/aggregates.ts), so it is read here only while the case is open.
  */
-export const NEXT_DUE_SQL =
-  '(SELECT MIN(d.due) FROM deadlines d WHERE d.case_id = cases.id AND d.met IS NULL AND d.satisfied_by IS NOT NULL AND cases.final = 0)';
+export const NEXT_DUE_SQL = '(CASE WHEN cases.final = 0 THEN cases.next_due END)';
 
 export interface ListedCase extends CaseRow {
   nextDue: string | null;
@@ -55,6 +55,10 @@ export async function listReadableCases(db: Connection, filter: CaseListFilter):
   if (filter.createdBy !== undefined) where.push('created_by = ?') && params.push(filter.createdBy);
   if (filter.overdueOn !== undefined) where.push(OVERDUE_SQL) && params.push(filter.overdueOn);
   const byDue = filter.sort === 'due';
+  // Overdue cases are open and have a next due date: the bare column, so that the order is the
+  // index cases_overdue's and the first page is read off it.
+  const overdue = filter.overdueOn !== undefined;
+  const nextDue = overdue ? 'cases.next_due' : NEXT_DUE_SQL;
   const after = filter.after;
   const newerFirst = '(created_at < ? OR (created_at = ? AND id < ?))';
   const outer: string[] = [];
@@ -72,9 +76,9 @@ export async function listReadableCases(db: Connection, filter: CaseListFilter):
       outerParams.push(after.nextDue, after.nextDue, after.createdAt, after.createdAt, after.id);
     }
   }
-  const order = byDue ? 'next_due IS NULL, next_due, created_at DESC, id DESC' : 'created_at DESC, id DESC';
+  const order = byDue ? `${overdue ? '' : 'next_due IS NULL, '}next_due, created_at DESC, id DESC` : 'created_at DESC, id DESC';
   const rows = await db.all<CaseRecord & { next_due: string | null }>(
-    `SELECT * FROM (SELECT ${CASE_COLUMNS}, ${NEXT_DUE_SQL} AS next_due FROM cases WHERE ${where.join(' AND ')}) AS listed
+    `SELECT * FROM (SELECT ${CASE_COLUMNS}, ${nextDue} AS next_due FROM cases WHERE ${where.join(' AND ')}) AS listed
       ${outer.length > 0 ? `WHERE ${outer.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
     [...params, ...outerParams, filter.limit],
   );
@@ -93,20 +97,4 @@ export async function openDeadlinesOf(db: Connection, caseIds: readonly string[]
     byCase.get(r.case_id)?.push({ id: r.id, label: r.label, due: r.due as IsoDate, satisfiedBy: r.satisfied_by, met: null, corrected: false });
   }
   return byCase;
-}
-
-/** How many readable cases of a process are in each state, and how many of those are overdue on `today`. */
-export async function countReadableByState(
-  db: Connection,
-  partnership: string,
-  process: string,
-  readable: SqlFilter,
-  today: IsoDate,
-): Promise<Map<string, { count: number; overdue: number }>> {
-  const rows = await db.all<{ state: string; count: number; overdue: number }>(
-    `SELECT state, COUNT(*) AS count, SUM(CASE WHEN ${OVERDUE_SQL} THEN 1 ELSE 0 END) AS overdue
-       FROM cases WHERE partnership = ? AND process = ? AND ${readable.sql} GROUP BY state`,
-    [today, partnership, process, ...readable.params],
-  );
-  return new Map(rows.map((r) => [r.state, { count: r.count, overdue: r.overdue }]));
 }

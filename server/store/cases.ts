@@ -198,8 +198,9 @@ export interface HistoryOwner {
 
 /**
  * The hash of a history row covers everything the row says (its case, partnership, process and
- * version, seq, type, from, to, by, at, data and effects) and the hash of the row before it, across
- * all cases.
+ * version, seq, type, from, to, by, at, data and effects) and the hash of the row before it in its
+ * chain: the case's own previous row (rows written before migration 011 chain across all cases; see
+ * migrations/011-chain-per-case.ts).
  */
 export function historyHash(prevHash: string, owner: HistoryOwner, entry: HistoryStep): string {
   const canonical = JSON.stringify([
@@ -220,16 +221,21 @@ export function historyHash(prevHash: string, owner: HistoryOwner, entry: Histor
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** What `appendHistory` holds while it extends the chain (Connection.exclusive). */
-export const HISTORY_LOCK = 'history';
-
-/** The hash the first history row chains from. */
+/**
+ * The hash a case's first history row chains from. The same for every case: each row's hash covers its
+ * case id already, so a genesis derived from the id would add nothing a moved chain does not show anyway.
+ */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/**
+ * Extends the case's own chain: no lock but the case's, so transitions on different cases never wait
+ * for each other. Two writers on one case cannot both read the same head: an existing case is moved on
+ * only by `updateCase` first, whose row lock PostgreSQL holds to the end of the transaction (the second
+ * writer waits, then finds the version gone), a new case's id is its transaction's alone, and
+ * UNIQUE (case_id, seq) refuses whatever got past both. SQLite has one writer at a time anyway.
+ */
 export async function appendHistory(tx: Connection, owner: HistoryOwner, steps: readonly HistoryStep[]): Promise<void> {
-  // One chain across all cases: the head is read and extended by one writer at a time.
-  await tx.exclusive(HISTORY_LOCK);
-  const last = await tx.get<{ hash: string }>('SELECT hash FROM history ORDER BY position DESC LIMIT 1');
+  const last = await tx.get<{ hash: string }>('SELECT hash FROM history WHERE case_id = ? ORDER BY seq DESC LIMIT 1', [owner.caseId]);
   let prevHash = last?.hash ?? GENESIS_HASH;
   for (const step of steps) {
     const hash = historyHash(prevHash, owner, step);
@@ -256,31 +262,47 @@ export async function appendHistory(tx: Connection, owner: HistoryOwner, steps: 
   }
 }
 
-/** Writes the cache of a case's projection beside its row: deadlines, tasks, timers and links. */
-export async function writeProjection(tx: Connection, caseId: string, projection: Projection): Promise<void> {
-  await tx.run('DELETE FROM deadlines WHERE case_id = ?', [caseId]);
-  for (const d of projection.deadlines) {
-    await tx.run('INSERT INTO deadlines (case_id, id, label, due, satisfied_by, met, corrected) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      caseId,
-      d.id,
-      d.label,
-      d.due,
-      d.satisfiedBy,
-      d.met === null ? null : d.met ? 1 : 0,
-      d.corrected ? 1 : 0,
-    ]);
-  }
-  await tx.run('DELETE FROM tasks WHERE case_id = ?', [caseId]);
-  for (const [position, t] of projection.tasks.entries()) {
-    await tx.run('INSERT INTO tasks (case_id, id, label, done, position) VALUES (?, ?, ?, ?, ?)', [caseId, t.id, t.label, t.done ? 1 : 0, position]);
-  }
-  await tx.run('DELETE FROM timers WHERE case_id = ?', [caseId]);
-  for (const t of projection.timers) {
-    await tx.run('INSERT INTO timers (case_id, state, event, fire_on) VALUES (?, ?, ?, ?)', [caseId, projection.state, t.event, t.at]);
-  }
-  await tx.run('DELETE FROM links WHERE case_id = ?', [caseId]);
-  for (const link of projection.links) {
-    await tx.run('INSERT INTO links (case_id, linked_case_id, relation) VALUES (?, ?, ?)', [caseId, link.caseId, link.relation]);
+/** What the cache tables hold of a projection. */
+export type CachedProjection = Pick<Projection, 'state' | 'deadlines' | 'tasks' | 'timers' | 'links'>;
+
+/** A case not stored yet: no cached rows to replace. */
+export const NOTHING_CACHED: CachedProjection = { state: '', deadlines: [], tasks: [], timers: [], links: [] };
+
+/** The cache tables of a case's projection, each as the rows it holds (after `case_id`). */
+const CACHE_TABLES = [
+  {
+    table: 'deadlines',
+    insert: 'INSERT INTO deadlines (case_id, id, label, due, satisfied_by, met, corrected) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    rows: (p: CachedProjection) => p.deadlines.map((d) => [d.id, d.label, d.due, d.satisfiedBy, d.met === null ? null : d.met ? 1 : 0, d.corrected ? 1 : 0]),
+  },
+  {
+    table: 'tasks',
+    insert: 'INSERT INTO tasks (case_id, id, label, done, position) VALUES (?, ?, ?, ?, ?)',
+    rows: (p: CachedProjection) => p.tasks.map((t, position) => [t.id, t.label, t.done ? 1 : 0, position]),
+  },
+  {
+    table: 'timers',
+    insert: 'INSERT INTO timers (case_id, state, event, fire_on) VALUES (?, ?, ?, ?)',
+    rows: (p: CachedProjection) => p.timers.map((t) => [p.state, t.event, t.at]),
+  },
+  {
+    table: 'links',
+    insert: 'INSERT INTO links (case_id, linked_case_id, relation) VALUES (?, ?, ?)',
+    rows: (p: CachedProjection) => p.links.map((link) => [link.caseId, link.relation]),
+  },
+] as const;
+
+/**
+ * Writes the cache of a case's projection beside its row: deadlines, tasks, timers and links. Given
+ * `before`, the projection its stored cache was written from, only the tables whose rows differ are
+ * rewritten (most transitions change one or two of the four); without it, every table is.
+ */
+export async function writeProjection(tx: Connection, caseId: string, projection: CachedProjection, before?: CachedProjection): Promise<void> {
+  for (const { table, insert, rows } of CACHE_TABLES) {
+    const after = rows(projection);
+    if (before !== undefined && JSON.stringify(rows(before)) === JSON.stringify(after)) continue;
+    await tx.run(`DELETE FROM ${table} WHERE case_id = ?`, [caseId]);
+    for (const row of after) await tx.run(insert, [caseId, ...row]);
   }
 }
 
@@ -319,6 +341,9 @@ export async function casesWithTasksOrDeadlines(db: Connection, partnership: str
   return rows.map((r) => r.id);
 }
 
-/** The SQL for "this case has an overdue deadline": past due, unmet, on a case still open. */
-export const OVERDUE_SQL =
-  'cases.final = 0 AND EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = cases.id AND d.met IS NULL AND d.satisfied_by IS NOT NULL AND d.due < ?)';
+/**
+ * The SQL for "this case has an overdue deadline": past due, unmet, on a case still open. Read from
+ * `next_due` (its soonest open deadline, kept by triggers: server/store/aggregates.ts), so that it is
+ * a range in the index cases_overdue rather than a look at every open case's deadlines.
+ */
+export const OVERDUE_SQL = 'cases.final = 0 AND cases.next_due < ?';

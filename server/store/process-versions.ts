@@ -31,6 +31,7 @@ import {
 import type { IsoDate } from '../engine/definition.ts';
 import { ProcessRejectedError, VersionConflictError } from '../engine/errors.ts';
 import type { SqlFilter } from '../cases/access.ts';
+import { CASE_COUNTS_AS_CASES, wholeGroupsSql } from './aggregates.ts';
 import { OVERDUE_SQL } from './cases.ts';
 import type { Connection, Database } from './database.ts';
 
@@ -252,7 +253,12 @@ export async function readVersionSource(db: Connection, partnership: string, pro
   ]);
 }
 
-/** The cases of a process a person may read, per state and version, and how many of those are overdue on `today`. */
+/**
+ * The cases of a process a person may read, per state and version, and how many of those are overdue
+ * on `today`. A state and version whose every case the person may read is counted from
+ * `case_counts`, the rest case by case (server/store/aggregates.ts, `wholeGroupsSql`); the overdue
+ * ones are a range of the index cases_overdue_by_process.
+ */
 export async function countReadableByStateAndVersion(
   db: Connection,
   partnership: string,
@@ -260,9 +266,32 @@ export async function countReadableByStateAndVersion(
   readable: SqlFilter,
   today: IsoDate,
 ): Promise<{ state: string; version: number; count: number; overdue: number }[]> {
-  return db.all<{ state: string; version: number; count: number; overdue: number }>(
-    `SELECT state, process_version AS version, COUNT(*) AS count, SUM(CASE WHEN ${OVERDUE_SQL} THEN 1 ELSE 0 END) AS overdue
-       FROM cases WHERE partnership = ? AND process = ? AND ${readable.sql} GROUP BY state, process_version ORDER BY process_version, state`,
-    [today, partnership, process, ...readable.params],
+  type Group = { state: string; version: number; count: number };
+  const groups = await db.all<Group & { whole: number }>(
+    `SELECT cases.state, cases.process_version AS version, cases.n AS count, ${wholeGroupsSql(readable)} AS whole
+       FROM ${CASE_COUNTS_AS_CASES} WHERE cases.partnership = ? AND cases.process = ? AND cases.n <> 0`,
+    [...readable.params, partnership, process],
   );
+  const key = (g: { state: string; version: number }) => `${g.version} ${g.state}`;
+  const counted = new Map(groups.filter((g) => g.whole === 1).map((g) => [key(g), Number(g.count)]));
+  const partial = groups.filter((g) => g.whole !== 1);
+  if (partial.length > 0) {
+    const rows = await db.all<Group>(
+      `SELECT state, process_version AS version, COUNT(*) AS count FROM cases
+        WHERE partnership = ? AND process = ? AND ${readable.sql} AND (${partial.map(() => '(state = ? AND process_version = ?)').join(' OR ')})
+        GROUP BY state, process_version`,
+      [partnership, process, ...readable.params, ...partial.flatMap((g) => [g.state, g.version])],
+    );
+    for (const r of rows) counted.set(key(r), Number(r.count));
+  }
+  const overdue = await db.all<Group>(
+    `SELECT state, process_version AS version, COUNT(*) AS count FROM cases
+      WHERE partnership = ? AND process = ? AND ${OVERDUE_SQL} AND ${readable.sql} GROUP BY state, process_version`,
+    [partnership, process, today, ...readable.params],
+  );
+  const overdueOf = new Map(overdue.map((r) => [key(r), Number(r.count)]));
+  return groups
+    .filter((g) => (counted.get(key(g)) ?? 0) > 0)
+    .map((g) => ({ state: g.state, version: g.version, count: counted.get(key(g))!, overdue: overdueOf.get(key(g)) ?? 0 }))
+    .sort((a, b) => a.version - b.version || (a.state < b.state ? -1 : a.state > b.state ? 1 : 0));
 }

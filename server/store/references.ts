@@ -14,7 +14,6 @@
  * decide it, and verify-audit does not recompute it.
  */
 import { dateInZone } from '../engine/dates/index.ts';
-import { HISTORY_LOCK } from './cases.ts';
 import type { Connection } from './database.ts';
 
 export function referencePrefix(partnershipId: string): string {
@@ -43,8 +42,9 @@ async function nextNumber(tx: Connection, partnership: string, stem: string): Pr
 }
 
 /**
- * Gives a newly inserted case its reference, inside the transaction that creates it (one writer at
- * a time numbers cases, so a number cannot be taken twice; the unique index would refuse it if it were).
+ * Gives a newly inserted case its reference, inside the transaction that creates it. One writer at a
+ * time numbers a partnership's cases of a year (the unique index would refuse a number taken twice, but
+ * as a conflict the person creating the case would see); other partnerships and years do not wait.
  */
 export async function assignReference(tx: Connection, caseId: string, timeZone: string): Promise<string> {
   const row = await tx.get<{ partnership: string; created_at: string; reference: string | null }>(
@@ -53,10 +53,10 @@ export async function assignReference(tx: Connection, caseId: string, timeZone: 
   );
   if (row === undefined) throw new Error(`Case ${caseId} is not in the cases table`);
   if (row.reference !== null) return row.reference;
-  // Taken before the number is read; the same lock the case's first history row takes anyway.
-  await tx.exclusive(HISTORY_LOCK);
   const prefix = referencePrefix(row.partnership);
   const year = dateInZone(row.created_at, timeZone).slice(0, 4);
+  // Taken before the number is read, so the next writer reads the number this one takes.
+  await tx.exclusive(`case-references:${row.partnership}:${year}`);
   const reference = formatReference(prefix, year, await nextNumber(tx, row.partnership, `${prefix}-${year}-`));
   await tx.run('UPDATE cases SET reference = ? WHERE id = ?', [reference, caseId]);
   return reference;

@@ -1,5 +1,7 @@
 import type { SqlFilter } from '../cases/access.ts';
+import { addCalendarDays } from '../engine/dates/index.ts';
 import type { HistoryStep } from '../engine/project.ts';
+import { DEADLINES_AS_CASES, HISTORY_DAYS_AS_CASES, wholeGroupsSql } from './aggregates.ts';
 import { toHistoryStep, type HistoryRecord } from './cases.ts';
 import type { Connection } from './database.ts';
 
@@ -49,6 +51,17 @@ export interface HistoryQuery {
 }
 
 /**
+ * The instants on the UTC dates [from, to] as a range of `at` itself, beside the exact test on its
+ * first ten characters: a range an index on (partnership, process, at) or (…, type, at) can seek
+ * to, where the test on `substr` alone made every query read the partnership's whole history.
+ */
+const AT_ON_DATES_SQL = 'h.at >= ? AND h.at < ?';
+function atOnDates(fromUtc: string, toUtc: string): [string, string] {
+  return [fromUtc, toUtc >= OPEN_END ? `${OPEN_END}~` : addCalendarDays(toUtc, 1)];
+}
+const OPEN_END = '9999-12-31';
+
+/**
  * History of a partnership's readable cases of the given processes whose UTC date (the first ten
  * characters of `at`) lies in [fromUtc, toUtc], oldest first: after `after` (exclusive) when given,
  * at most `limit` rows when given. `at` is always `toISOString()`'s form, so text order is time order
@@ -64,7 +77,7 @@ export async function historyOnUtcDates(db: Connection, query: HistoryQuery, pag
        FROM history h JOIN cases c ON c.id = h.case_id
       WHERE h.partnership = ? AND h.process IN (${processes.map(() => '?').join(', ')}) AND c.partnership = h.partnership
         AND ${readable.sql}
-        AND substr(h.at, 1, 10) BETWEEN ? AND ?
+        AND substr(h.at, 1, 10) BETWEEN ? AND ? AND ${AT_ON_DATES_SQL}
         ${after === null ? '' : 'AND (h.at > ? OR (h.at = ? AND h.position > ?))'}
       ORDER BY h.at, h.position
       ${limit === undefined ? '' : 'LIMIT ?'}`,
@@ -74,6 +87,7 @@ export async function historyOnUtcDates(db: Connection, query: HistoryQuery, pag
       ...readable.params,
       fromUtc,
       toUtc,
+      ...atOnDates(fromUtc, toUtc),
       ...(after === null ? [] : [after.at, after.at, after.position]),
       ...(limit === undefined ? [] : [limit]),
     ],
@@ -146,36 +160,6 @@ export async function casesForPeriod(
   return rows.map((r) => ({ id: r.id, process: r.process, createdAt: r.created_at, caseDate: r.case_date }));
 }
 
-export interface DeadlineRow {
-  process: string;
-  id: string;
-  due: string;
-  met: boolean | null;
-  satisfiedBy: string | null;
-  final: boolean;
-  /** A correction changed whether it was met. */
-  corrected: boolean;
-}
-
-/** Deadlines due in [from, to] (dates in the partnership's zone, as due dates are) of a partnership's readable cases. */
-export async function deadlinesDueInRange(db: Connection, partnership: string, readable: SqlFilter, from: string, to: string): Promise<DeadlineRow[]> {
-  const rows = await db.all<{ process: string; id: string; due: string; met: number | null; satisfied_by: string | null; final: number; corrected: number }>(
-    `SELECT c.process, d.id, d.due, d.met, d.satisfied_by, c.final, d.corrected
-       FROM deadlines d JOIN cases c ON c.id = d.case_id
-      WHERE c.partnership = ? AND ${readable.sql} AND d.due BETWEEN ? AND ?`,
-    [partnership, ...readable.params, from, to],
-  );
-  return rows.map((r) => ({
-    process: r.process,
-    id: r.id,
-    due: r.due,
-    met: r.met === null ? null : r.met === 1,
-    satisfiedBy: r.satisfied_by,
-    final: r.final === 1,
-    corrected: r.corrected === 1,
-  }));
-}
-
 /** A case's whole history, for reports that replay cases (the state each was in at a year's end). */
 export interface CaseHistory {
   id: string;
@@ -210,4 +194,156 @@ export async function caseHistories(db: Connection, partnership: string, process
     found.steps.push(toHistoryStep(row));
   }
   return [...cases.values()];
+}
+
+/** The cases of one process, version by version: those whose every readable case an aggregate may count whole. */
+interface VersionOfProcess {
+  process: string;
+  version: number;
+}
+
+/**
+ * `(c.process = ? AND c.process_version = ?) OR …` over the given versions (FALSE for none), and its
+ * parameters: the cases an aggregate could not count whole, counted one by one.
+ */
+function versionsSql(versions: readonly VersionOfProcess[]): { sql: string; params: (string | number)[] } {
+  if (versions.length === 0) return { sql: 'FALSE', params: [] };
+  return { sql: `(${versions.map(() => '(c.process = ? AND c.process_version = ?)').join(' OR ')})`, params: versions.flatMap((v) => [v.process, v.version]) };
+}
+
+/** Steps of the same event between the same states, on cases of the same process version. */
+export interface TransitionCount {
+  process: string;
+  processVersion: number;
+  type: string;
+  from: string | null;
+  to: string;
+  count: number;
+}
+
+/**
+ * How many steps of each kind the partnership's readable cases of the given processes took on the
+ * UTC dates [fromUtc, toUtc]: from `history_day_counts` for the process versions the reader may
+ * read whole (server/store/aggregates.ts), the rest counted in SQL from history.
+ */
+export async function transitionCounts(db: Connection, query: HistoryQuery): Promise<TransitionCount[]> {
+  const { partnership, processes, readable, fromUtc, toUtc } = query;
+  if (processes.length === 0) return [];
+  const inProcesses = processes.map(() => '?').join(', ');
+  type Row = { process: string; process_version: number; type: string; from_state: string; to_state: string; n: number };
+  const aggregated = await db.all<Row & { whole: number }>(
+    `SELECT c.process, c.process_version, c.type, c.from_state, c.to_state, SUM(c.n) AS n, ${wholeGroupsSql(readable)} AS whole
+       FROM ${HISTORY_DAYS_AS_CASES}
+      WHERE c.partnership = ? AND c.process IN (${inProcesses}) AND c.day BETWEEN ? AND ? AND c.n <> 0
+      GROUP BY c.process, c.process_version, c.type, c.from_state, c.to_state, whole`,
+    [...readable.params, partnership, ...processes, fromUtc, toUtc],
+  );
+  const partial = versionsSql(uniqueVersions(aggregated.filter((r) => r.whole !== 1)));
+  const counted = partial.params.length === 0 ? [] : await db.all<Row>(
+    `SELECT c.process, c.process_version, h.type, COALESCE(h.from_state, '') AS from_state, h.to_state, COUNT(*) AS n
+       FROM history h JOIN cases c ON c.id = h.case_id
+      WHERE h.partnership = ? AND h.process IN (${inProcesses}) AND c.partnership = h.partnership
+        AND ${readable.sql} AND ${partial.sql} AND substr(h.at, 1, 10) BETWEEN ? AND ? AND ${AT_ON_DATES_SQL}
+      GROUP BY c.process, c.process_version, h.type, COALESCE(h.from_state, ''), h.to_state`,
+    [partnership, ...processes, ...readable.params, ...partial.params, fromUtc, toUtc, ...atOnDates(fromUtc, toUtc)],
+  );
+  return [...aggregated.filter((r) => r.whole === 1), ...counted].map((r) => ({
+    process: r.process,
+    processVersion: Number(r.process_version),
+    type: r.type,
+    from: r.from_state === '' ? null : r.from_state,
+    to: r.to_state,
+    count: Number(r.n),
+  }));
+}
+
+function uniqueVersions(rows: readonly { process: string; process_version: number }[]): VersionOfProcess[] {
+  const seen = new Map(rows.map((r) => [`${r.process} ${r.process_version}`, { process: r.process, version: Number(r.process_version) }]));
+  return [...seen.values()];
+}
+
+/** Deadlines of the same process and id, due before `today` or not, alike in met, meetable, closed and corrected. */
+export interface DeadlineCount {
+  process: string;
+  id: string;
+  /** Due before the `today` asked about. */
+  past: boolean;
+  met: boolean | null;
+  satisfiable: boolean;
+  final: boolean;
+  corrected: boolean;
+  count: number;
+}
+
+/**
+ * The partnership's readable deadlines due in [from, to] (dates in its zone, as due dates are),
+ * counted: from `deadline_counts` for the process versions the reader may read whole, the rest in SQL.
+ */
+export async function deadlineCounts(db: Connection, partnership: string, readable: SqlFilter, range: { from: string; to: string; today: string }): Promise<DeadlineCount[]> {
+  type Row = { process: string; deadline: string; past: number; met: number; satisfiable: number; final: number; corrected: number; n: number; process_version: number };
+  const aggregated = await db.all<Row & { whole: number }>(
+    `SELECT c.process, c.process_version, c.deadline, CASE WHEN c.due < ? THEN 1 ELSE 0 END AS past, c.met, c.satisfiable, c.final, c.corrected, SUM(c.n) AS n,
+            ${wholeGroupsSql(readable)} AS whole
+       FROM ${DEADLINES_AS_CASES}
+      WHERE c.partnership = ? AND c.due BETWEEN ? AND ? AND c.n <> 0
+      GROUP BY c.process, c.process_version, c.deadline, past, c.met, c.satisfiable, c.final, c.corrected, whole`,
+    [range.today, ...readable.params, partnership, range.from, range.to],
+  );
+  const partial = versionsSql(uniqueVersions(aggregated.filter((r) => r.whole !== 1)));
+  const counted = partial.params.length === 0 ? [] : await db.all<Row>(
+    `SELECT c.process, c.process_version, d.id AS deadline, CASE WHEN d.due < ? THEN 1 ELSE 0 END AS past, COALESCE(d.met, -1) AS met,
+            CASE WHEN d.satisfied_by IS NULL THEN 0 ELSE 1 END AS satisfiable, c.final, d.corrected, COUNT(*) AS n
+       FROM deadlines d JOIN cases c ON c.id = d.case_id
+      WHERE c.partnership = ? AND ${readable.sql} AND ${partial.sql} AND d.due BETWEEN ? AND ?
+      GROUP BY c.process, c.process_version, d.id, past, COALESCE(d.met, -1), CASE WHEN d.satisfied_by IS NULL THEN 0 ELSE 1 END, c.final, d.corrected`,
+    [range.today, partnership, ...readable.params, ...partial.params, range.from, range.to],
+  );
+  return [...aggregated.filter((r) => r.whole === 1), ...counted].map((r) => ({
+    process: r.process,
+    id: r.deadline,
+    past: Number(r.past) === 1,
+    met: Number(r.met) === -1 ? null : Number(r.met) === 1,
+    satisfiable: Number(r.satisfiable) === 1,
+    final: Number(r.final) === 1,
+    corrected: Number(r.corrected) === 1,
+    count: Number(r.n),
+  }));
+}
+
+/** How many of a process's readable cases were created on the UTC dates [fromUtc, toUtc]. */
+export async function casesCreatedOnUtcDates(db: Connection, partnership: string, process: string, readable: SqlFilter, fromUtc: string, toUtc: string): Promise<number> {
+  const row = await db.get<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM cases c WHERE c.partnership = ? AND c.process = ? AND ${readable.sql} AND substr(c.created_at, 1, 10) BETWEEN ? AND ?`,
+    [partnership, process, ...readable.params, fromUtc, toUtc],
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** How many steps of an event answered a field's top-level value: `json` is its SQLite json_type. */
+export interface AnswerCount {
+  process: string;
+  json: string;
+  value: unknown;
+  count: number;
+}
+
+/**
+ * The answers the partnership's readable cases of the given processes gave to the top-level field
+ * `head` in steps of `event` on the UTC dates [fromUtc, toUtc], counted by answer: the yearly
+ * summary's outcomes without reading each step. A list or an object comes back as its JSON text.
+ * `json_type` is SQLite's; migration 013 gives PostgreSQL one of the same name and answers.
+ */
+export async function answerCounts(db: Connection, query: HistoryQuery, event: string, head: string): Promise<AnswerCount[]> {
+  const { partnership, processes, readable, fromUtc, toUtc } = query;
+  if (processes.length === 0) return [];
+  const path = `$.${head}`;
+  const rows = await db.all<{ process: string; json: string | null; value: unknown; n: number }>(
+    `SELECT h.process, json_type(h.data, ?) AS json, json_extract(h.data, ?) AS value, COUNT(*) AS n
+       FROM history h JOIN cases c ON c.id = h.case_id
+      WHERE h.partnership = ? AND h.process IN (${processes.map(() => '?').join(', ')}) AND h.type = ? AND c.partnership = h.partnership
+        AND ${readable.sql} AND substr(h.at, 1, 10) BETWEEN ? AND ? AND ${AT_ON_DATES_SQL}
+      GROUP BY 1, 2, 3`,
+    [path, path, partnership, ...processes, event, ...readable.params, fromUtc, toUtc, ...atOnDates(fromUtc, toUtc)],
+  );
+  return rows.flatMap((r) => (r.json === null ? [] : [{ process: r.process, json: r.json, value: r.value, count: Number(r.n) }]));
 }

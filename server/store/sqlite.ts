@@ -34,14 +34,32 @@ function wrap(db: sqlite3.Database): Connection {
   };
 }
 
+/** The most transactions one commit carries, so the first of a group is not kept waiting behind many. */
+const MOST_IN_ONE_COMMIT = 32;
+
+interface Queued {
+  work: (tx: Connection) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * Two connections to one WAL-mode file. Writes run one at a time on the writer, each inside
+ * Two connections to one WAL-mode file. Writes run one at a time on the writer, inside
  * `BEGIN IMMEDIATE … COMMIT`; reads use the reader, which sees only committed data, so a request
  * never observes half a transition, even one that is about to roll back.
+ *
+ * Group commit: the transactions that queue up while one commit is being made to disk go into the
+ * next commit together, each in a savepoint of its own. Each still runs alone, after the one before
+ * it, and a refused one rolls back to its savepoint, taking nothing of the others with it; but one
+ * fsync makes the whole group durable, and no transaction's promise settles with success before the
+ * commit that holds it is on disk, so no answer says "saved" early.
  */
 export class SqliteDatabase implements Database {
   readonly dialect = 'sqlite' as const;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queued: Queued[] = [];
+  private draining: Promise<void> | null = null;
+  /** Commits made so far, each one fsync: fewer than the transactions when they were grouped. */
+  commits = 0;
 
   private constructor(
     readonly path: string,
@@ -60,24 +78,77 @@ export class SqliteDatabase implements Database {
 
   /** Runs `work` in one write transaction, after every write queued before it. */
   transaction<T>(work: (tx: Connection) => Promise<T>): Promise<T> {
-    const run = async () => {
-      await this.writer.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await work(this.writer);
-        await this.writer.exec('COMMIT');
-        return result;
-      } catch (error) {
-        await this.writer.exec('ROLLBACK');
-        throw error;
-      }
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queued.length > 0) await this.commitGroup(this.queued.splice(0, MOST_IN_ONE_COMMIT));
+    } finally {
+      // In the same turn as the check above: a transaction queued after it starts the next drain.
+      this.draining = null;
+    }
+  }
+
+  private async commitGroup(group: Queued[]): Promise<void> {
+    const done: { entry: Queued; result: unknown }[] = [];
+    const refused: { entry: Queued; error: unknown }[] = [];
+    const settle = (failure?: { error: unknown }) => {
+      for (const { entry, result } of done) (failure ? entry.reject(failure.error) : entry.resolve(result));
+      for (const { entry, error } of refused) entry.reject(error);
     };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+    try {
+      await this.writer.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      for (const entry of group) entry.reject(error);
+      return;
+    }
+    // Alone, a transaction needs no savepoint: its failure rolls back the whole (one-member) group.
+    const alone = group.length === 1;
+    for (const [index, entry] of group.entries()) {
+      if (!alone) await this.writer.exec('SAVEPOINT member');
+      try {
+        const result = await entry.work(this.writer);
+        if (!alone) await this.writer.exec('RELEASE member');
+        done.push({ entry, result });
+      } catch (error) {
+        // Told only once the group is settled: what a refusal says (a case's current version) may come from
+        // the members before it, and must be on disk before anyone acts on it.
+        refused.push({ entry, error });
+        if (alone) break;
+        try {
+          await this.writer.exec('ROLLBACK TO member; RELEASE member');
+        } catch (lost) {
+          // SQLite rolls the whole transaction back itself on some errors (a full disk, an I/O error):
+          // the group's earlier members are lost with it, and those after it go into a group of their own.
+          this.queued.unshift(...group.slice(index + 1));
+          await this.writer.exec('ROLLBACK').catch(() => undefined);
+          settle({ error: lost });
+          return;
+        }
+      }
+    }
+    if (done.length === 0) {
+      await this.writer.exec('ROLLBACK').catch(() => undefined);
+      settle();
+      return;
+    }
+    try {
+      await this.writer.exec('COMMIT');
+      this.commits++;
+    } catch (error) {
+      await this.writer.exec('ROLLBACK').catch(() => undefined);
+      settle({ error });
+      return;
+    }
+    settle();
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    await this.draining;
     await this.reader.close();
     await this.writer.close();
   }

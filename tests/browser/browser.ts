@@ -242,6 +242,19 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/** The names of the drafts of unsent forms in the page's localStorage. */
+export function draftNames(page: Page): Promise<string[]> {
+  return page.evaluate(() => Object.keys(window.localStorage).filter((name) => name.startsWith('draft:')));
+}
+
+/** Waits until a draft in the page's localStorage holds `text`: the form's save, a little behind the typing, has run. */
+export async function draftHolding(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(
+    (wanted) => Object.keys(window.localStorage).some((name) => name.startsWith('draft:') && (window.localStorage.getItem(name) ?? '').includes(wanted)),
+    text,
+  );
+}
+
 /**
  * Moves past "Check your answers" when it shows. Answers the form's own validator refuses never reach
  * it; what only the server can judge (a guard on the case) comes back as a 422 after it.

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { browserSuite, checkPage, continueAndSend } from './browser.ts';
+import { browserSuite, checkPage, continueAndSend, draftHolding } from './browser.ts';
 
 const STAGE_2 = 'stage-2-arbitration';
 const FLOW_TIMEOUT = 120_000;
@@ -66,7 +66,7 @@ test(
 
     // What is typed survives a reload as a draft.
     await summary.fill('Health and the local authority disagree on who funds the out-of-hours service.');
-    await page.waitForTimeout(800);
+    await draftHolding(page, 'out-of-hours service');
     await page.reload();
     await page.locator('[name="summary"]').waitFor();
     expect(await page.locator('[name="summary"]').inputValue()).toContain('out-of-hours service');

@@ -17,6 +17,8 @@ import {
   toIsoDate,
   type CalendarData,
 } from '../../server/engine/dates/index.ts';
+import { dateInZone, wallTimeOf } from '../../server/engine/dates/calendar.ts';
+import { Temporal } from '@js-temporal/polyfill';
 
 const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const data = parse(read('workflows/calendars/england-and-wales.yaml')) as CalendarData;
@@ -317,5 +319,42 @@ describe("the calendar's end", () => {
   it('for the shipped calendar: nothing to say on 1 December 2026, said from 1 January 2027', () => {
     expect(calendarRunningOut(cal, '2026-12-01')).toBeUndefined();
     expect(calendarRunningOut(cal, '2027-01-01')).toContain('ends on 2027-12-31, in 364 days');
+  });
+});
+
+describe('dates and times in a zone agree with Temporal for every instant', () => {
+  // dateInZone and wallTimeOf read stored instants through the runtime's Intl; Temporal is the reference.
+  const zones = ['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC'];
+  it('for random instants from 1000 to 9999, in zones with odd offsets and half-hour summer time', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1000, 0, 2), max: Date.UTC(9999, 11, 30) }), fc.constantFrom(...zones), (ms, zone) => {
+        const instant = new Date(ms).toISOString();
+        const zoned = Temporal.Instant.from(instant).toZonedDateTimeISO(zone);
+        expect(dateInZone(instant, zone)).toBe(zoned.toPlainDate().toString());
+        expect(wallTimeOf(instant, zone)).toEqual({ hour: zoned.hour, minute: zoned.minute, second: zoned.second, millisecond: zoned.millisecond });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('either side of the clocks changing in London, and at midnight', () => {
+    const cases: [string, string, string][] = [
+      ['2026-03-29T00:59:59.999Z', '2026-03-29', '00:59:59'],
+      ['2026-03-29T01:00:00.000Z', '2026-03-29', '02:00:00'],
+      ['2026-10-25T00:59:59Z', '2026-10-25', '01:59:59'],
+      ['2026-10-25T01:00:00Z', '2026-10-25', '01:00:00'],
+      ['2026-06-30T23:30:00Z', '2026-07-01', '00:30:00'],
+      ['2024-02-28T23:00:00Z', '2024-02-28', '23:00:00'],
+      ['2024-12-31T23:59:59.999Z', '2024-12-31', '23:59:59'],
+    ];
+    for (const [instant, date, time] of cases) {
+      const wall = wallTimeOf(instant, 'Europe/London');
+      expect([dateInZone(instant, 'Europe/London'), [wall.hour, wall.minute, wall.second].map((n) => String(n).padStart(2, '0')).join(':')]).toEqual([date, time]);
+    }
+  });
+  it('refuses what is not an instant with an offset, as before', () => {
+    expect(() => dateInZone('2026-02-30T10:00:00Z', 'Europe/London')).toThrow(InvalidDateError);
+    expect(() => dateInZone('2026-02-01T10:00:00', 'Europe/London')).toThrow(InvalidDateError);
+    expect(dateInZone('2026-02-01T23:30:00-05:00', 'Europe/London')).toBe('2026-02-02');
+    expect(() => dateInZone('9999-12-31T23:00:00Z', 'Pacific/Chatham')).toThrow(RangeError);
   });
 });

@@ -6,7 +6,9 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/main.ts';
 import { dropTestDatabase, newTestDatabase, openTestConnection, openTestDatabase } from '../support/database.ts';
-import { ApiClient } from '../support/server.ts';
+import { SteppedClock } from '../security/stepped-clock.ts';
+import { expectError } from '../security/support.ts';
+import { ApiClient, type ApiResponse } from '../support/server.ts';
 import { TestSmtpServer, waitUntil } from '../support/smtp.ts';
 
 /**
@@ -14,7 +16,8 @@ import { TestSmtpServer, waitUntil } from '../support/smtp.ts';
  * server). Of two writers on one case version exactly one wins whichever server each reaches, a
  * session begun on one server is good on the other, and a durable timer that comes due while both
  * start fires once. The servers share one outbox: each email goes once, whichever server's worker
- * reaches it, and a server starting leaves another live server's email in flight alone.
+ * reaches it, and a server starting leaves another live server's email in flight alone. They share
+ * one sign-in throttle: failures through either count on both.
  */
 let dir: string;
 let databaseUrl: string;
@@ -253,4 +256,41 @@ test('a running server takes a claim whose lease ran out (its server died) as cu
     await closeAll();
     await smtp.close();
   }
+});
+
+test('two servers count the same failed sign-ins: the allowance spread over both, the next attempt on either is slowed as the policy says', async () => {
+  await closeAll();
+  const clock = new SteppedClock();
+  const limit = 4;
+  const throttled = { maxFailedLogins: limit, signInClock: clock, trustProxy: 'loopback' };
+  const [a, b] = await Promise.all([start('2026-12-01', throttled), start('2026-12-01', throttled)]);
+  const signIn = (server: RunningServer, username: string, password: string, address: string): Promise<ApiResponse> =>
+    new ApiClient(server).request('POST', '/api/session', { username, password }, { 'x-forwarded-for': address });
+  /** The answer to a sign-in the throttle must slow, once the clock is stepped past the longest delay. */
+  const slowed = async (request: Promise<ApiResponse>) => {
+    const first = await Promise.race([request.then(() => 'answered at once'), clock.whenSlowed(1).then(() => 'slowed')]);
+    expect(first).toBe('slowed');
+    clock.advance(30_000);
+    return request;
+  };
+
+  // One address guessing a new name each time, taking turns between the servers: the allowance is shared...
+  for (let i = 0; i < limit; i++) expectError(await signIn(i % 2 === 0 ? a : b, `merton.guess-${i}`, 'guess', '203.0.113.7'), 401, 'unauthenticated');
+  // ...so the next guess, on either server, is slowed and then refused.
+  for (const server of [a, b]) {
+    const res = await slowed(signIn(server, 'merton.one-more-guess', 'guess', '203.0.113.7'));
+    expectError(res, 429, 'too_many_requests');
+    expect(res.body.error.message).toMatch(/from this address/);
+  }
+
+  // One username guessed from a new address each time, taking turns: its count is shared too...
+  const target = 'merton.statutory-partner';
+  for (let i = 0; i < limit; i++) expectError(await signIn(i % 2 === 0 ? b : a, target, `guess ${i}`, `198.51.100.${i + 1}`), 401, 'unauthenticated');
+  const guess = await slowed(signIn(a, target, 'guess', '198.51.100.50'));
+  expectError(guess, 429, 'too_many_requests');
+  expect(guess.body.error.message).toMatch(/for this username/);
+  // ...and the real user, on the other server, is slowed as well, but gets in.
+  expect((await slowed(signIn(b, target, 'demo', '192.0.2.10'))).status).toBe(200);
+  expect(clock.slowed).toBe(0);
+  await closeAll();
 });

@@ -2,15 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { project } from '../../server/engine/project.ts';
 import { startServer } from '../../server/main.ts';
-import { GENESIS_HASH, historyHash, toHistoryStep, type HistoryRecord } from '../../server/store/cases.ts';
+import { GENESIS_HASH, historyHash, loadHistory, toHistoryStep, updateCase, writeProjection, type HistoryRecord } from '../../server/store/cases.ts';
+import { shippedCatalogue } from '../support/catalogue.ts';
 import { dropTestDatabase, newTestDatabase, openTestConnection, openTestDatabase, tamperableCopy, TEST_DIALECT } from '../support/database.ts';
 import { ApiClient } from '../support/server.ts';
 import { runScript } from './support.ts';
 
 /**
- * The history is the record, and it is tamper-evident. `npm run verify-audit` recomputes the hash
- * chain (naming the first row that does not fit) and replays every case's history, comparing the
+ * The history is the record, and it is tamper-evident. `npm run verify-audit` recomputes each case's
+ * hash chain (naming the first row that does not fit), prints the heads digest an auditor writes down
+ * to compare later (`--expect-heads`), and replays every case's history, comparing the
  * cases, deadlines, tasks, timers and links tables with what it decides: any difference exits 1
  * naming the case and what differs. The attacker here has the file and drops the append-only
  * triggers first, as anyone with write access to the file could.
@@ -27,6 +30,8 @@ const rows: { position: number; case_id: string; seq: number }[] = [];
 const ids = { dispute: '', otherDispute: '', cspr: '', scrWithTimer: '', scrHandedOver: '', localReview: '' };
 /** What people saw on the case pages, which the messages must quote as what the history decides. */
 const seen = { rapidReviewDue: '', timerAt: '2020-09-30' };
+/** The heads digest of the untouched database, as verify-audit printed it: `POSITION:DIGEST`. */
+let recordedHeads = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'audit-test-'));
@@ -122,17 +127,28 @@ async function tampered(sql: string): Promise<string> {
 }
 
 describe('npm run verify-audit: the chain', () => {
-  test('an untouched file: "14 rows, chain intact" and "7 case(s) match", exit 0; DATABASE_URL is the default', async () => {
+  test('an untouched file: "14 rows, chain intact", its heads digest and "7 case(s) match", exit 0; DATABASE_URL is the default', async () => {
     expect(rows).toHaveLength(14);
     const byArgument = await runScript('scripts/verify-audit.ts', [original]);
     expect(byArgument.code, byArgument.stderr).toBe(0);
     expect(byArgument.stdout).toContain(': 14 rows, chain intact (head hash ');
+    const [, heads] = /: heads digest (\d+:[0-9a-f]{64}) over 7 case chain\(s\): write it down, and check later with --expect-heads \1\n/.exec(byArgument.stdout) ?? [];
+    expect(heads, byArgument.stdout).toBeDefined();
+    // As of the newest row, so a later run counts the same rows however many come after.
+    expect(heads!.split(':')[0]).toBe(String(rows.at(-1)!.position));
+    recordedHeads = heads!;
     expect(byArgument.stdout).toContain(': 7 case(s) match what their history decides');
     expect(byArgument.stderr).toBe('');
     const byEnvironment = await runScript('scripts/verify-audit.ts', [], { env: { DATABASE_URL: original } });
     expect(byEnvironment.code).toBe(0);
     expect(byEnvironment.stdout).toContain('14 rows, chain intact');
     expect(byEnvironment.stdout).toContain('7 case(s) match what their history decides');
+  });
+
+  test('the heads digest it printed, given back with --expect-heads, is the one expected, exit 0', async () => {
+    const expecting = await runScript('scripts/verify-audit.ts', ['--expect-heads', recordedHeads, original]);
+    expect(expecting.code, expecting.stderr).toBe(0);
+    expect(expecting.stdout).toContain(`: heads digest ${recordedHeads} is the one expected`);
   });
 
   test('the triggers stop an ordinary edit before the chain has to', async () => {
@@ -164,18 +180,60 @@ describe('npm run verify-audit: the chain', () => {
     expect(result.stderr).toContain(`position ${target.position}`);
   });
 
-  test('a deleted row is reported at the row after it', async () => {
-    const [deleted, next] = [rows[2]!, rows[3]!];
+  test("a row deleted from the middle of a case's chain is reported at the case's next row", async () => {
+    const [deleted, next] = [firstRowOf(ids.dispute, 2), firstRowOf(ids.dispute, 3)];
     const file = await tampered(`DELETE FROM history WHERE position = ${deleted.position}`);
     const result = await runScript('scripts/verify-audit.ts', [file]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`position ${next.position} (case ${next.case_id}, seq ${next.seq})`);
-    expect(result.stderr).toMatch(/deleted, inserted or reordered/);
+    expect(result.stderr).toContain(`chain BROKEN at history position ${next.position} (case ${ids.dispute}, seq 3): its seq is 3 where the case's next is 2`);
   });
 
-  test('an edited row whose own hash was recomputed is caught at the next row', async () => {
+  test("a case's deleted last row, its case put back to match: no link shows it, the recorded heads digest does", async () => {
+    // The attacker removes the letter written in the first dispute and rewrites the case as the shorter history decides.
+    const file = await tampered(`DELETE FROM history WHERE position = ${firstRowOf(ids.dispute, 3).position}`);
+    const db = await openTestDatabase(file);
+    try {
+      await db.transaction(async (tx) => {
+        const history = await loadHistory(tx, ids.dispute);
+        const partnership = shippedCatalogue().partnerships.get('merton')!;
+        const projection = project(partnership, partnership.processes.get('dispute-resolution')!, history)!;
+        expect(await updateCase(tx, ids.dispute, 3, projection)).toBe(true);
+        await writeProjection(tx, ids.dispute, projection);
+      });
+    } finally {
+      await db.close();
+    }
+    const unaware = await runScript('scripts/verify-audit.ts', [file]);
+    expect(unaware.code, unaware.stderr).toBe(0);
+    expect(unaware.stdout).toContain(': 13 rows, chain intact');
+    expect(unaware.stdout).toContain(': 7 case(s) match what their history decides');
+    const result = await runScript('scripts/verify-audit.ts', ['--expect-heads', recordedHeads, file]);
+    expect(result.code, result.stdout).toBe(1);
+    const [position, digest] = recordedHeads.split(':');
+    expect(result.stderr).toMatch(new RegExp(`: heads digest as of position ${position} is [0-9a-f]{64}, not the ${digest} expected: since it was recorded, a case's last row\\(s\\) or a whole case were deleted`));
+  });
+
+  test('a row moved to another case (its case_id edited) is reported in the case it was moved to', async () => {
+    // The letter (seq 3 of the first dispute) put at the end of the second dispute, whose seq 3 is free.
+    const moved = firstRowOf(ids.dispute, 3);
+    const file = await tampered(`UPDATE history SET case_id = '${ids.otherDispute}' WHERE position = ${moved.position}`);
+    const result = await runScript('scripts/verify-audit.ts', [file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `chain BROKEN at history position ${moved.position} (case ${ids.otherDispute}, seq 3): its prev_hash is not the hash of the row before it in its chain: ` +
+        'a row of this case before it was deleted, or this row was moved here from another case',
+    );
+  });
+
+  test('--expect-heads that is not a digest as verify-audit prints it is refused, exit 2', async () => {
+    const result = await runScript('scripts/verify-audit.ts', ['--expect-heads', 'abc', original]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--expect-heads abc is not a heads digest as verify-audit prints it: POSITION:DIGEST');
+  });
+
+  test('an edited row whose own hash was recomputed is caught at the next row of its case', async () => {
     // The attacker knows the hash function and fixes the edited row's hash; the next row still names the old one.
-    const [target, next] = [rows[0]!, rows[1]!];
+    const [target, next] = [firstRowOf(ids.dispute, 1), firstRowOf(ids.dispute, 2)];
     const db = await openTestConnection(original);
     const row = (await db.get<HistoryRecord>('SELECT * FROM history WHERE position = ?', [target.position]))!;
     await db.close();

@@ -5,7 +5,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { signedIn, startHarness, type Harness } from '../browser/browser.ts';
+import { draftHolding, draftNames, signedIn, startHarness, type Harness } from '../browser/browser.ts';
 
 let harness: Harness;
 const contexts: BrowserContext[] = [];
@@ -25,30 +25,25 @@ async function as(username: string): Promise<{ context: BrowserContext; page: Pa
   return signed;
 }
 
-/** The names of the drafts in the page's localStorage. */
-function drafts(page: Page): Promise<string[]> {
-  return page.evaluate(() => Object.keys(window.localStorage).filter((name) => name.startsWith('draft:')));
-}
-
 /** Starts a dispute and types a summary, until the draft of it is saved. */
 async function typeDraft(page: Page, summary: string): Promise<void> {
   await page.getByRole('link', { name: 'Start a case' }).click();
   await page.getByLabel('Dispute between statutory partners').check();
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.locator('[name="summary"]').fill(summary);
-  await page.waitForFunction(() => Object.keys(window.localStorage).some((name) => name.startsWith('draft:')));
+  await draftHolding(page, summary);
 }
 
 /** Waits (10 s at most) until no draft is left in the page's localStorage; then names any that are. */
 async function noDraftsLeft(page: Page): Promise<void> {
   await page.waitForFunction(() => !Object.keys(window.localStorage).some((name) => name.startsWith('draft:')), undefined, { timeout: 10_000 }).catch(() => undefined);
-  expect(await drafts(page)).toEqual([]);
+  expect(await draftNames(page)).toEqual([]);
 }
 
 test('signing out removes the drafts', async () => {
   const { page } = await as('merton.statutory-partner');
   await typeDraft(page, 'A disagreement about the MASH referral for child A');
-  expect(await drafts(page)).toEqual([expect.stringMatching(/^draft:merton\.statutory-partner:/)]);
+  expect(await draftNames(page)).toEqual([expect.stringMatching(/^draft:merton\.statutory-partner:/)]);
   await page.getByRole('button', { name: /Sign out/ }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   await noDraftsLeft(page);
@@ -61,7 +56,7 @@ test('a session that has ended on the server removes the drafts at the next requ
   const session = await context.request.get('/api/session');
   const out = await context.request.delete('/api/session', { headers: { 'X-CSRF-Token': (await session.json()).csrfToken as string } });
   expect(out.status()).toBe(204);
-  expect(await drafts(page)).toHaveLength(1);
+  expect(await draftNames(page)).toHaveLength(1);
   // Continuing is the next request: the server's rules are asked about the answers at the question.
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -83,5 +78,5 @@ test("another person's sign-in on the same browser removes the first person's dr
   await first.locator('.app-signed-in strong', { hasText: 'merton.business-unit' }).waitFor();
   await first.getByRole('heading', { level: 1, name: 'My cases' }).waitFor();
   expect(await first.locator('[name="summary"]').count()).toBe(0);
-  expect(await drafts(first)).toEqual([]);
+  expect(await draftNames(first)).toEqual([]);
 });

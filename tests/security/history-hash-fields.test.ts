@@ -18,7 +18,8 @@ import { ApiClient } from '../support/server.ts';
  * ⇒ not ok, and the chain is what broke", not on how rows are chained.
  *
  * The row edited is a serious incident's notification: it has data and effects (the deadlines it
- * started), a from and a to, and is neither the first nor the last row of the file.
+ * started), a from and a to, and is neither the first nor the last row of the file. It is the last
+ * row of its case's chain, so (but for prev_hash) only its own hash can catch the edit.
  */
 let dir: string;
 let original: string;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { HashingLimit } from '../../server/auth/hashing.ts';
 import { loadCatalogue } from '../../server/config/index.ts';
+import { openTestConnection } from '../support/database.ts';
 import { ApiClient, startTestServer, type ApiResponse, type TestServer } from '../support/server.ts';
 import { SteppedClock } from './stepped-clock.ts';
 import { expectError, PROJECT_ROOT } from './support.ts';
@@ -35,6 +36,37 @@ class CountingHashing extends HashingLimit {
     this.checks++;
     return super.run(work);
   }
+}
+
+/**
+ * Whether a sign-in is answered at full speed: its answer, or `slowed` once the throttle makes it
+ * wait (the stepped clock never moves here, so a slowed one would otherwise wait for ever).
+ */
+async function unslowed(clock: SteppedClock, request: Promise<ApiResponse>): Promise<ApiResponse | 'slowed'> {
+  return Promise.race([request, clock.whenSlowed(1).then(() => 'slowed' as const)]);
+}
+
+/** The throttle's stored counts (one row per address or username that has failed), read as an operator would. */
+async function storedFailures(s: TestServer): Promise<{ kind: string; key_hash: string; failures: number; reset_at: number }[]> {
+  const db = await openTestConnection(s.databaseUrl);
+  try {
+    return await db.all('SELECT * FROM sign_in_failures ORDER BY kind, key_hash');
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * A server (maxFailedLogins 5, trusting the proxy on loopback) where one username has failed 5 times,
+ * each from another address: only the username's count is at its limit.
+ */
+async function usernameAtLimit(): Promise<{ at: TestServer; clock: SteppedClock; target: string }> {
+  const clock = new SteppedClock();
+  const at = await startTestServer({ maxFailedLogins: 5, signInClock: clock, trustProxy: 'loopback' });
+  server = at;
+  const target = 'merton.statutory-partner';
+  for (let i = 1; i <= 5; i++) expectError(await attempt(at, target, `guess ${i}`, `203.0.113.${i}`), 401, 'unauthenticated');
+  return { at, clock, target };
 }
 
 /** Tracks whether a request has been answered yet. */
@@ -113,13 +145,10 @@ describe('failed sign-ins from one address', () => {
 
 describe('failed sign-ins against one username from many addresses', () => {
   test('guesses spread over addresses are slowed once the username has failed maxFailedLogins times, but the real user is never refused', async () => {
-    const clock = new SteppedClock();
-    server = await startTestServer({ maxFailedLogins: 5, signInClock: clock, trustProxy: 'loopback' });
-    const target = 'merton.statutory-partner';
-    for (let i = 1; i <= 5; i++) expectError(await attempt(server, target, `guess ${i}`, `203.0.113.${i}`), 401, 'unauthenticated');
+    const { at, clock, target } = await usernameAtLimit();
 
     // A 6th guess from a fresh address is slowed by the username's count, then refused.
-    const sixth = pending(attempt(server, target, 'guess 6', '203.0.113.6'));
+    const sixth = pending(attempt(at, target, 'guess 6', '203.0.113.6'));
     await clock.whenSlowed(1);
     expect(sixth.answered()).toBe(false);
     clock.advance(1_000);
@@ -129,15 +158,15 @@ describe('failed sign-ins against one username from many addresses', () => {
 
     // Twenty more guesses at once from twenty addresses, and the real user from the office among them:
     // every one is slowed, none refused, and the real user signs in.
-    const guesses = Array.from({ length: 20 }, (_, i) => attempt(server!, target, `spray ${i}`, `198.51.100.${i + 1}`));
-    const user = attempt(server, target, 'demo', '192.0.2.10');
+    const guesses = Array.from({ length: 20 }, (_, i) => attempt(at, target, `spray ${i}`, `198.51.100.${i + 1}`));
+    const user = attempt(at, target, 'demo', '192.0.2.10');
     await clock.whenSlowed(21);
     clock.advance(30_000);
     expect((await user).status).toBe(200);
     for (const res of await Promise.all(guesses)) expectError(res, 429, 'too_many_requests');
 
     // The attacker's addresses can still sign in as other people at full speed.
-    expect((await attempt(server, 'merton.business-unit', 'demo', '203.0.113.1')).status).toBe(200);
+    expect((await attempt(at, 'merton.business-unit', 'demo', '203.0.113.1')).status).toBe(200);
     expect(clock.slowed).toBe(0);
   });
 
@@ -185,4 +214,59 @@ describe('successful sign-ins are never limited', () => {
     clock.advance(1_000);
     expectError(await slowed, 429, 'too_many_requests');
   });
+});
+
+/** A dozen real password checks and a restart or two: on two busy cores that can outlast the default 30 s. */
+const SIGN_INS_TIMEOUT = 120_000;
+
+describe('failures are counted in the database, and forgotten', () => {
+  test('once the window is over, a username that had the maximum failures signs in at full speed and has its whole allowance again', async () => {
+    const { at, clock, target } = await usernameAtLimit();
+    // At the maximum: even the right password, from an address that never failed, is slowed.
+    const slowedRight = attempt(at, target, 'demo', '192.0.2.10');
+    expect(await unslowed(clock, slowedRight)).toBe('slowed');
+    clock.advance(1_000);
+    expect((await slowedRight).status).toBe(200);
+
+    // A quarter of an hour after the first failure they are forgotten: the right password at once...
+    clock.advance(15 * 60_000);
+    const right = await unslowed(clock, attempt(at, target, 'demo', '192.0.2.11'));
+    expect(right).not.toBe('slowed');
+    expect((right as ApiResponse).status).toBe(200);
+    // ...and the count starts again from nothing: five typos are plain 401s, and only the sixth is slowed.
+    for (let i = 1; i <= 5; i++) {
+      const typo = await unslowed(clock, attempt(at, target, `typo ${i}`, `198.51.100.${i}`));
+      expect(typo === 'slowed' ? typo : typo.status, `typo ${i}`).toBe(401);
+    }
+    const sixth = attempt(at, target, 'typo 6', '198.51.100.6');
+    expect(await unslowed(clock, sixth)).toBe('slowed');
+    clock.advance(1_000);
+    expectError(await sixth, 429, 'too_many_requests');
+  }, SIGN_INS_TIMEOUT);
+
+  test('a restart forgets no failure; the counts whose window is over are deleted at start-up, and none holds an address or username', async () => {
+    const clock = new SteppedClock();
+    server = await startTestServer({ maxFailedLogins: 3, signInClock: clock });
+    for (let i = 1; i <= 3; i++) expectError(await attempt(server, 'merton.business-unit', `guess ${i}`), 401, 'unauthenticated');
+    const stored = await storedFailures(server);
+    expect(stored.map((r) => [r.kind, r.failures])).toEqual([
+      ['address', 3],
+      ['username', 3],
+    ]);
+    expect(JSON.stringify(stored)).not.toMatch(/business-unit|127\.0\.0\.1/);
+
+    await server.restart();
+    const fourth = pending(attempt(server, 'merton.business-unit', 'guess 4'));
+    await clock.whenSlowed(1);
+    clock.advance(1_000);
+    const refused = await fourth.response;
+    expectError(refused, 429, 'too_many_requests');
+    expect(refused.body.error.message).toMatch(/from this address/);
+
+    clock.advance(15 * 60_000);
+    await server.restart();
+    expect(await storedFailures(server)).toEqual([]);
+    const typo = await unslowed(clock, attempt(server, 'merton.business-unit', 'typo'));
+    expect(typo === 'slowed' ? typo : typo.status).toBe(401);
+  }, SIGN_INS_TIMEOUT);
 });

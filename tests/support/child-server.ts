@@ -27,7 +27,12 @@ export class ChildServer {
   output = '';
 
   /** `env` is added to this process's environment (DATABASE_URL, WORKFLOW_NOW, …); NODE_ENV and USERS_FILE are left out. */
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(private env: Record<string, string>) {}
+
+  /** Changes the environment of the starts from now on: a later WORKFLOW_NOW is time that passed while the server was down. */
+  setEnv(changes: Record<string, string>): void {
+    this.env = { ...this.env, ...changes };
+  }
 
   /** The current start's address; changes with every start. */
   get url(): string {
@@ -62,6 +67,8 @@ export class ChildServer {
   }
 
   async kill(): Promise<void> {
+    // Not serving from the kill on: a test choosing among several servers sends no more requests here.
+    this.serving = false;
     this.child?.kill('SIGKILL');
     await this.exited;
     this.child = undefined;

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fixedClock, type Clock } from '../../server/clock.ts';
+import type { IsoDate } from '../../server/engine/definition.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/main.ts';
 import { dropTestDatabase, newTestDatabase } from './database.ts';
 
@@ -13,7 +15,46 @@ export interface TestServer {
   dir: string;
   databaseUrl: string;
   restart(options?: Partial<ServerOptions>): Promise<void>;
+  /** Runs one timer check now, as the minute's interval does; resolves with how many timers fired. */
+  checkTimersNow(): Promise<number>;
   close(): Promise<void>;
+}
+
+/** A timer check interval so long that it never runs during a test: only the test's own `checkTimersNow` fires timers. */
+export const CHECK_TIMERS_ONLY_WHEN_ASKED = { timerCheckMs: 24 * 60 * 60_000 } as const;
+
+/**
+ * A clock the test moves (pass it as the server's `clock`): it stands still at the moment it was last
+ * set, so what a timer check or a step sees as today is exactly what the test chose. Moments are
+ * date-times read as WORKFLOW_NOW reads them (`2020-09-30T00:30` is London's wall-clock time; `Z` or
+ * an offset is exact); a bare date is refused, since WORKFLOW_NOW gives it the real time of day.
+ */
+export class MovableClock implements Clock {
+  private current: Clock;
+
+  constructor(
+    moment: string,
+    private readonly timeZone = 'Europe/London',
+  ) {
+    this.current = MovableClock.at(moment, timeZone);
+  }
+
+  private static at(moment: string, timeZone: string): Clock {
+    if (!moment.includes('T')) throw new Error(`MovableClock needs a date-time, not "${moment}": a date alone would follow the real time of day`);
+    return fixedClock(moment, timeZone);
+  }
+
+  today(zone: string): IsoDate {
+    return this.current.today(zone);
+  }
+
+  now(): string {
+    return this.current.now();
+  }
+
+  moveTo(moment: string): void {
+    this.current = MovableClock.at(moment, this.timeZone);
+  }
 }
 
 export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
@@ -36,6 +77,7 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
       running = await startServer({ ...base, ...more });
       handle.url = running.url;
     },
+    checkTimersNow: () => running.checkTimersNow(),
     async close() {
       await running.close();
       await dropTestDatabase(databaseUrl);

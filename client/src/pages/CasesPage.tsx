@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import type { CaseFilters, CaseSummary, ProcessId } from '../apiTypes.ts';
 import { CaseLink } from '../components/CaseLink.tsx';
+import { CursorPagination } from '../components/CursorPagination.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { TableScroll } from '../components/TableScroll.tsx';
@@ -113,22 +114,11 @@ export function CasesPage({ mine }: { mine: boolean }) {
               </table>
               </TableScroll>
             )}
-            <nav className="govuk-pagination govuk-pagination--block" aria-label="Pages of cases">
-              {filters.cursor && (
-                <div className="govuk-pagination__prev">
-                  <Link className="govuk-link govuk-pagination__link" href={hrefWith(pathname, { ...filters, cursor: undefined })}>
-                    <span className="govuk-pagination__link-title">First page</span>
-                  </Link>
-                </div>
-              )}
-              {nextCursor && (
-                <div className="govuk-pagination__next">
-                  <Link className="govuk-link govuk-pagination__link" href={hrefWith(pathname, { ...filters, cursor: nextCursor })} rel="next">
-                    <span className="govuk-pagination__link-title">Next page</span>
-                  </Link>
-                </div>
-              )}
-            </nav>
+            <CursorPagination
+              label="Pages of cases"
+              first={filters.cursor ? hrefWith(pathname, { ...filters, cursor: undefined }) : null}
+              next={nextCursor ? hrefWith(pathname, { ...filters, cursor: nextCursor }) : null}
+            />
           </>
         )}
       </Loaded>

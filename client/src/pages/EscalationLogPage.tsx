@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { api, escalationLogUrl } from '../api.ts';
+import { api, ESCALATION_LOG_PAGE, escalationLogUrl } from '../api.ts';
 import type { ProcessDefinition } from '../apiTypes.ts';
 import { CaseLink } from '../components/CaseLink.tsx';
+import { CursorPagination } from '../components/CursorPagination.tsx';
 import { DateRangeFilter, type RangeProblems } from '../components/DateRangeFilter.tsx';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Loaded } from '../components/Loaded.tsx';
@@ -26,16 +27,29 @@ export function EscalationLogPage() {
   const { search } = useLocation();
   const from = ISO_DATE.test(search.get('from') ?? '') ? search.get('from')! : todayIso(-DEFAULT_DAYS);
   const to = ISO_DATE.test(search.get('to') ?? '') ? search.get('to')! : todayIso();
-  const [log] = useResource(async () => {
-    const [rows, definitions] = await Promise.all([
-      api.escalationLog(partnership.id, from, to),
-      Promise.all(partnership.processes.map((process) => loadDefinition(partnership, process.id).catch(() => null))),
-    ]);
-    return { rows, definitions: definitions.filter((definition): definition is ProcessDefinition => definition !== null) };
-  }, `${partnership.id}:${from}:${to}`);
+  // The page the cursor points to; the server refuses a cursor that is not one it gave, with a message the page shows.
+  const after = search.get('after') || undefined;
+  const [log] = useResource(
+    async () => {
+      const [{ rows, next }, definitions] = await Promise.all([
+        api.escalationLog(partnership.id, from, to, after),
+        Promise.all(partnership.processes.map((process) => loadDefinition(partnership, process.id).catch(() => null))),
+      ]);
+      return {
+        rows,
+        next,
+        definitions: definitions.filter((definition): definition is ProcessDefinition => definition !== null),
+      };
+    },
+    `${partnership.id}:${from}:${to}:${after ?? ''}`,
+  );
+  const pageHref = (cursor?: string) => `/escalation-log?${new URLSearchParams({ from, to, ...(cursor ? { after: cursor } : {}) })}`;
 
   // What was typed that is not a date, for the range it was typed over; the log shown stays the last good one.
-  const [typed, setTyped] = useState<{ range: string; problems: RangeProblems } | null>(null);
+  const [typed, setTyped] = useState<{
+    range: string;
+    problems: RangeProblems;
+  } | null>(null);
   const rangeKey = `${from}:${to}`;
   const problems = typed?.range === rangeKey ? typed.problems : {};
   const summaryItems = (['from', 'to'] as const).flatMap((field) => (problems[field] ? [{ message: problems[field].message, path: PATHS[field] }] : []));
@@ -64,48 +78,56 @@ export function EscalationLogPage() {
         </a>
       </p>
       <Loaded resource={log}>
-        {({ rows, definitions }) =>
+        {({ rows, next, definitions }) =>
           rows.length === 0 ? (
-            <p className="govuk-body">Nothing was escalated between these dates.</p>
+            <p className="govuk-body">{after ? 'Nothing more was escalated between these dates.' : 'Nothing was escalated between these dates.'}</p>
           ) : (
-            <TableScroll label="The escalation log">
-              <table className="govuk-table app-table-small">
-                <caption className="govuk-table__caption govuk-table__caption--m">
-                  {rows.length} {rows.length === 1 ? 'entry' : 'entries'}, oldest first
-                </caption>
-                <thead className="govuk-table__head">
-                  <tr className="govuk-table__row">
-                    {['Case', 'When', 'Who', 'What happened', 'From', 'To', 'Reason', 'Outcome'].map((heading) => (
-                      <th scope="col" className="govuk-table__header" key={heading}>
-                        {heading}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody className="govuk-table__body">
-                  {rows.map((row, index) => {
-                    const definition = definitionOf(definitions, row.to);
-                    return (
-                      <tr className="govuk-table__row" key={`${row.caseId}-${index}`}>
-                        <td className="govuk-table__cell">
-                          <CaseLink id={row.caseId} reference={row.reference} />
-                        </td>
-                        <td className="govuk-table__cell">{formatDateTime(row.at)}</td>
-                        <td className="govuk-table__cell">{row.byLabel ?? row.by}</td>
-                        <td className="govuk-table__cell">{row.eventLabel ?? eventLabel(definition, row.event, row.from)}</td>
-                        <td className="govuk-table__cell">{row.fromLabel ?? stateLabel(definition, row.from)}</td>
-                        <td className="govuk-table__cell">{row.toLabel ?? stateLabel(definition, row.to)}</td>
-                        <td className="govuk-table__cell app-preserve-lines">{row.reason ?? ''}</td>
-                        <td className="govuk-table__cell app-preserve-lines">{row.outcome ?? ''}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </TableScroll>
+            <>
+              <TableScroll label="The escalation log">
+                <table className="govuk-table app-table-small">
+                  <caption className="govuk-table__caption govuk-table__caption--m">{captionOf(rows.length, after !== undefined, next !== null)}</caption>
+                  <thead className="govuk-table__head">
+                    <tr className="govuk-table__row">
+                      {['Case', 'When', 'Who', 'What happened', 'From', 'To', 'Reason', 'Outcome'].map((heading) => (
+                        <th scope="col" className="govuk-table__header" key={heading}>
+                          {heading}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody className="govuk-table__body">
+                    {rows.map((row, index) => {
+                      const definition = definitionOf(definitions, row.to);
+                      return (
+                        <tr className="govuk-table__row" key={`${row.caseId}-${index}`}>
+                          <td className="govuk-table__cell">
+                            <CaseLink id={row.caseId} reference={row.reference} />
+                          </td>
+                          <td className="govuk-table__cell">{formatDateTime(row.at)}</td>
+                          <td className="govuk-table__cell">{row.byLabel ?? row.by}</td>
+                          <td className="govuk-table__cell">{row.eventLabel ?? eventLabel(definition, row.event, row.from)}</td>
+                          <td className="govuk-table__cell">{row.fromLabel ?? stateLabel(definition, row.from)}</td>
+                          <td className="govuk-table__cell">{row.toLabel ?? stateLabel(definition, row.to)}</td>
+                          <td className="govuk-table__cell app-preserve-lines">{row.reason ?? ''}</td>
+                          <td className="govuk-table__cell app-preserve-lines">{row.outcome ?? ''}</td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </TableScroll>
+              <CursorPagination label="Pages of the escalation log" first={after ? pageHref() : null} next={next ? pageHref(next) : null} />
+            </>
           )
         }
       </Loaded>
     </>
   );
+}
+
+/** Says whether this is the whole log or one page of it, since a page cannot know how many entries follow. */
+function captionOf(count: number, continued: boolean, more: boolean): string {
+  const entries = `${count} ${count === 1 ? 'entry' : 'entries'}`;
+  if (!continued && !more) return `${entries}, oldest first`;
+  return `${entries}${continued ? ' after the previous page' : ''}, oldest first${more ? `; ${ESCALATION_LOG_PAGE} at a time` : ''}`;
 }

@@ -146,6 +146,9 @@ export function toIsoDate(instantOrIsoDateTime: string): IsoDate {
  */
 export function dateInZone(instantOrIsoDateTime: string, timeZone: string): IsoDate {
   if (ISO_DATE.test(instantOrIsoDateTime)) return parseIsoDate(instantOrIsoDateTime);
+  const fast = inZone(instantOrIsoDateTime, timeZone);
+  // Past 9999 in its zone, Temporal's path says so (RangeError).
+  if (fast !== null && fast.year <= 9999) return `${pad(fast.year, 4)}-${pad(fast.month, 2)}-${pad(fast.day, 2)}` as IsoDate;
   let instant: Temporal.Instant;
   try {
     instant = Temporal.Instant.from(instantOrIsoDateTime);
@@ -153,6 +156,39 @@ export function dateInZone(instantOrIsoDateTime: string, timeZone: string): IsoD
     throw new InvalidDateError(instantOrIsoDateTime, 'a date-time with an offset (such as 2020-10-01T10:00:00Z)');
   }
   return fromPlain(instant.toZonedDateTimeISO(timeZone).toPlainDate());
+}
+
+/** A UTC instant as `Date` writes it (2020-10-01T10:00:00Z, .123Z), the form every stored time has. */
+const UTC_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,3})?Z$/;
+const zoneParts = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The wall-clock date and time of a UTC instant in a zone, by the runtime's own Intl (the same time-zone
+ * data the Temporal polyfill reads, without its arithmetic in emulated big integers, which made each
+ * request's "today" cost more than its database work). Null for anything else, which takes Temporal's
+ * path and its errors: other offsets, more than milliseconds, a day the month does not have.
+ */
+function inZone(text: string, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number; millisecond: number } | null {
+  const m = UTC_INSTANT.exec(text);
+  if (m === null) return null;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1000 || date.toISOString().slice(0, 19) !== text.slice(0, 19)) return null;
+  let format = zoneParts.get(timeZone);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    } catch {
+      return null;
+    }
+    zoneParts.set(timeZone, format);
+  }
+  const part: Record<string, number> = {};
+  for (const { type, value } of format.formatToParts(date)) if (type !== 'literal') part[type] = Number(value);
+  return { year: part.year!, month: part.month!, day: part.day!, hour: part.hour!, minute: part.minute!, second: part.second!, millisecond: date.getUTCMilliseconds() };
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
 }
 
 /**
@@ -167,6 +203,8 @@ export function instantOn(date: IsoDate | string, wallTime: { hour: number; minu
 
 /** The wall-clock time of an instant in a time zone. */
 export function wallTimeOf(instant: string, timeZone: string): { hour: number; minute: number; second: number; millisecond: number } {
+  const fast = inZone(instant, timeZone);
+  if (fast !== null) return { hour: fast.hour, minute: fast.minute, second: fast.second, millisecond: fast.millisecond };
   const zoned = Temporal.Instant.from(instant).toZonedDateTimeISO(timeZone);
   return { hour: zoned.hour, minute: zoned.minute, second: zoned.second, millisecond: zoned.millisecond };
 }

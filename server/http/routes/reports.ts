@@ -12,13 +12,13 @@ import {
   historyInPeriod,
   OPEN_FROM,
   OPEN_TO,
-  summarise,
+  readYearlySummary,
   utcDatesAround,
   type Period,
 } from '../../cases/reports.ts';
 import { isIsoDate } from '../../engine/dates/index.ts';
 import { BadRequestError } from '../../engine/errors.ts';
-import { casesForPeriod, deadlinesDueInRange, historyBatchesOnUtcDates, historyOnUtcDates, type HistoryRow } from '../../store/reports.ts';
+import { historyBatchesOnUtcDates, type HistoryRow } from '../../store/reports.ts';
 import type { Database } from '../../store/database.ts';
 import type { Clock } from '../../clock.ts';
 import { authOf } from '../auth.ts';
@@ -146,25 +146,10 @@ export function reportRoutes(service: CaseService, db: Database, clock: Clock): 
     const partnership = service.partnership(user, req.params.p);
     const { from, to } = dateRange(req);
     const { timeZone } = partnership.def;
-    const period: Period = { from, to, timeZone };
-    const utc = utcDatesAround(period);
-    const processes = [...partnership.processes.values()];
     // Need to know: every figure counts only the cases this person may read.
     const readable = readableCasesSql(partnership, user, 'c');
-    const history = historyInPeriod(
-      await historyOnUtcDates(db.reader, { partnership: partnership.def.id, processes: processes.map((p) => p.def.id), readable, fromUtc: utc.from, toUtc: utc.to }),
-      period,
-    );
-    const cases = (
-      await Promise.all(
-        processes.map((p) =>
-          casesForPeriod(db.reader, partnership.def.id, p.def.id, p.def.reports?.caseDate, readable, { from, to, createdFromUtc: utc.from, createdToUtc: utc.to }),
-        ),
-      )
-    ).flat();
-    const deadlines = await deadlinesDueInRange(db.reader, partnership.def.id, readable, from, to);
-    const today = clock.today(timeZone);
-    res.json({ partnership: partnership.def.id, from, to, timeZone, processes: summarise(partnership, { history, cases, deadlines }, period, today) });
+    const processes = await readYearlySummary(db.reader, partnership, readable, { from, to, timeZone }, clock.today(timeZone));
+    res.json({ partnership: partnership.def.id, from, to, timeZone, processes });
   });
   router.use(annualReportRoutes(service, db, clock));
   return router;

@@ -4,12 +4,16 @@ import { LoginThrottle, type ThrottleClock } from '../../auth/login-throttle.ts'
 import type { SessionStore } from '../../auth/sessions.ts';
 import type { UserDirectory } from '../../auth/users.ts';
 import { BadRequestError, UnauthenticatedError } from '../../engine/errors.ts';
+import type { Database } from '../../store/database.ts';
+import { SignInFailures } from '../../store/sign-in-failures.ts';
 import { authOf, requireCsrf, SESSION_COOKIE, type AuthContext } from '../auth.ts';
 import { jsonObjectBody } from '../body.ts';
 import { TooManyRequestsError } from '../errors.ts';
 
 export interface SessionRouteOptions {
   sessions: SessionStore;
+  /** Where the throttle counts failed sign-ins, shared by every server on it. */
+  db: Database;
   users: UserDirectory;
   secureCookies: boolean;
   /** Failed sign-ins one address, or one username, may make in 15 minutes before sign-ins are slowed. */
@@ -37,12 +41,12 @@ function sessionBody(sessions: SessionStore, auth: Pick<AuthContext, 'user' | 's
   return { user: { username, partnership, roles }, csrfToken: auth.session.csrfToken, lifetime: sessions.lifetime(auth.session) };
 }
 
-export function sessionRoutes({ sessions, users, secureCookies, maxFailedLogins, signInClock, passwordHashing, log }: SessionRouteOptions): Router {
+export function sessionRoutes({ sessions, db, users, secureCookies, maxFailedLogins, signInClock, passwordHashing, log }: SessionRouteOptions): Router {
   const router = Router();
   const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, secure: secureCookies, path: '/' };
   // Counts failures only: a ward of practitioners signing in from one address, even all at once,
   // is never locked out (see LoginThrottle for why express-rate-limit's skipSuccessfulRequests is not enough).
-  const throttle = new LoginThrottle({ maxFailures: maxFailedLogins, clock: signInClock });
+  const throttle = new LoginThrottle({ maxFailures: maxFailedLogins, failures: new SignInFailures(db), clock: signInClock });
   const slowed = slowedMessages(throttle);
   const warnPlainHttp = plainHttpWarning(log);
 
@@ -55,9 +59,9 @@ export function sessionRoutes({ sessions, users, secureCookies, maxFailedLogins,
     let record;
     try {
       record = await passwordHashing.run(() => users.authenticate(username, password));
-      attempt.settle(record === undefined ? 'wrong' : 'right');
+      await attempt.settle(record === undefined ? 'wrong' : 'right');
     } catch (error) {
-      attempt.settle('unchecked');
+      await attempt.settle('unchecked');
       if (error instanceof HashingBusyError) throw new TooManyRequestsError(error.message, 5);
       throw error;
     }
