@@ -62,18 +62,18 @@ function ceilingRows(ceilings: CeilingRow[]): Row[] {
   });
 }
 
-/** The issue's bound on each read route, in the order reads.ts measures them. */
-const READ_TARGETS_MS = [10, 10, 20, 10, 20, 100, 50];
+/** The issue's bound on each read route, in the order reads.ts measures them (none on the whole log, which streams). */
+const READ_TARGETS_MS = [10, 10, 20, 10, 20, 100, null, 50];
 
 function readRows(reads: ReadsResult): Row[] {
   const rows = reads.routes.map((route, i): Row => {
-    const bound = READ_TARGETS_MS[i]!;
+    const bound = READ_TARGETS_MS[i];
     const size = `${(route.bytes / 1024).toFixed(0)} KiB${route.rows === undefined ? '' : `, ${route.rows} rows`}${route.whole ? ', the whole answer: no paging' : ''}`;
     return {
       what: `${route.name} at ${reads.cases.toLocaleString('en-GB')} cases (\`${route.path.replace(/\/api\/cases\/[^?]+$/, '/api/cases/:id')}\`)`,
       measured: `p50 ${ms(route.p50)}, p99 **${ms(route.p99)}** (n=${route.samples}; ${size})`,
-      target: `p99 ≤ ${bound} ms`,
-      verdict: atMost(route.p99, bound, ms),
+      target: bound === null ? '—' : `p99 ≤ ${bound} ms`,
+      verdict: bound === null ? '—' : atMost(route.p99, bound, ms),
     };
   });
   const bound = 300 * 1024 * 1024;

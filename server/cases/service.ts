@@ -266,7 +266,9 @@ export class CaseService {
           const { process } = this.resolve(row);
           const projection = project(partnership, process, await loadHistory(tx, caseId));
           if (projection === undefined) return false;
-          const [tasks, deadlines] = await Promise.all([loadTasks(tx, caseId), loadDeadlines(tx, caseId)]);
+          // One after the other: a transaction is one connection, which runs one query at a time.
+          const tasks = await loadTasks(tx, caseId);
+          const deadlines = await loadDeadlines(tx, caseId);
           const stale =
             tasks.some((t, i) => t.label !== projection.tasks[i]?.label) || deadlines.some((d) => d.label !== projection.deadlines.find((p) => p.id === d.id)?.label);
           if (stale) await writeProjection(tx, caseId, projection);

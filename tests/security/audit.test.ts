@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { project } from '../../server/engine/project.ts';
 import { startServer } from '../../server/main.ts';
+import { rebuildAggregates } from '../../server/store/aggregates.ts';
 import { GENESIS_HASH, historyHash, loadHistory, toHistoryStep, updateCase, writeProjection, type HistoryRecord } from '../../server/store/cases.ts';
 import { shippedCatalogue } from '../support/catalogue.ts';
 import { dropTestDatabase, newTestDatabase, openTestConnection, openTestDatabase, tamperableCopy, TEST_DIALECT } from '../support/database.ts';
@@ -202,6 +203,17 @@ describe('npm run verify-audit: the chain', () => {
       });
     } finally {
       await db.close();
+    }
+    // The read aggregates still count the letter: verify-audit says so.
+    const counted = await runScript('scripts/verify-audit.ts', [file]);
+    expect(counted.code).toBe(1);
+    expect(counted.stderr).toContain('read aggregate history_day_counts differs from its recount');
+    // A thorough attacker recounts them too.
+    const recount = await openTestDatabase(file);
+    try {
+      await rebuildAggregates(recount);
+    } finally {
+      await recount.close();
     }
     const unaware = await runScript('scripts/verify-audit.ts', [file]);
     expect(unaware.code, unaware.stderr).toBe(0);

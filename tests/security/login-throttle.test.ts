@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HashingLimit } from '../../server/auth/hashing.ts';
 import { loadCatalogue } from '../../server/config/index.ts';
@@ -193,6 +195,8 @@ describe('successful sign-ins are never limited', () => {
     const clock = new SteppedClock();
     server = await startTestServer({ maxFailedLogins: 5, signInClock: clock });
     expect(everyone.length).toBeGreaterThan(12);
+    // The README quotes this run's figures, which follow from the configuration's roles.
+    expect(readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')).toContain(`${everyone.length * 2} sign-ins as ${everyone.length} different people`);
     let successes = 0;
     // One after another, with four typos (one fewer than the limit) spread among them.
     for (const [i, username] of everyone.entries()) {
