@@ -102,11 +102,10 @@ export class CaseService {
   }
 
   async sendEvent(user: User, caseId: string, request: EventRequest) {
-    // Decided on what is committed, outside the writer's queue, so one transition's engine work runs while
-    // another's commit reaches the disk. Safe because the write is conditional on the version decided on:
-    // if the case moved in between, the update finds no row and the sender is told to reload (409).
-    const { row, partnership, process, history, current, decision } = await this.decideOn(this.db.reader, user, caseId, request);
-    await this.db.transaction((tx) => this.commitDecision(tx, partnership, process, caseId, history, decision, row.version, current));
+    await this.db.transaction(async (tx) => {
+      const { row, partnership, process, history, current, decision } = await this.decideOn(tx, user, caseId, request);
+      await this.commitDecision(tx, partnership, process, caseId, history, decision, row.version, current);
+    });
     return this.get(user, caseId);
   }
 
