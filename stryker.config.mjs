@@ -12,6 +12,10 @@ export default {
   mutate: ['server/engine/**/*.ts', 'server/store/**/*.ts', 'server/cases/**/*.ts', 'server/auth/**/*.ts', 'server/http/**/*.ts'],
   // Each mutant runs only the tests that reached it in the first, unmutated run.
   coverageAnalysis: 'perTest',
+  // A static mutant (in code run once, when a module loads: a table, a schema, a pattern) can only be
+  // tested by reloading every test file, about 8 s each; in server/engine they were 42 % of the mutants
+  // and 97 % of the time. They are left out and counted in the README's table as "static, not run".
+  ignoreStatic: true,
   // A rerun tests only mutants in code or tests changed since the kept result.
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',

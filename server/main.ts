@@ -72,6 +72,8 @@ export interface RunningServer {
   url: string;
   /** For tests: runs one timer check, as the interval does (due timers fire, then reminders); resolves with how many fired. */
   checkTimersNow(): Promise<number>;
+  /** For tests: runs one purge, as the quarter-hour's interval does; resolves with how many sessions and sign-in counts went. */
+  purgeNow(): Promise<{ sessions: number; signInFailures: number }>;
   close(): Promise<void>;
 }
 
@@ -249,8 +251,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     checkTimers().catch((error: unknown) => log(`timer check failed: ${(error as Error).stack ?? String(error)}`));
   }, options.timerCheckMs ?? TIMER_CHECK_MS);
   timerCheck.unref();
+  const purge = async () => {
+    const [endedNow, forgotten] = await Promise.all([purgeSessions(), purgeSignInFailures()]);
+    return { sessions: endedNow, signInFailures: forgotten };
+  };
   const sessionPurge = setInterval(() => {
-    Promise.all([purgeSessions(), purgeSignInFailures()]).catch((error: unknown) => log(`purge of expired sessions and sign-in failures failed: ${(error as Error).stack ?? String(error)}`));
+    purge().catch((error: unknown) => log(`purge of expired sessions and sign-in failures failed: ${(error as Error).stack ?? String(error)}`));
   }, SESSION_PURGE_MS);
   sessionPurge.unref();
 
@@ -264,6 +270,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return {
     url: ownUrl,
     checkTimersNow: checkTimers,
+    purgeNow: purge,
     async close() {
       clearInterval(timerCheck);
       clearInterval(sessionPurge);

@@ -135,7 +135,7 @@ export class CaseService {
   }
 
   async get(user: User, caseId: string) {
-    const stored = await loadCase(this.db.reader, caseId);
+    const stored = await this.db.read((conn) => loadCase(conn, caseId));
     if (stored === undefined || stored.partnership !== user.partnership) throw new NotFoundError(`No case "${caseId}" for you`);
     const { process } = this.resolve(stored);
     if (!mayRead(process, user, { createdBy: stored.createdBy, state: stored.state, participants: stored.history.map((h) => h.by) })) {

@@ -34,7 +34,13 @@ export interface Connection {
  */
 export interface Database {
   readonly dialect: Dialect;
+  /** Each statement on its own sees every transaction committed before it starts. */
   readonly reader: Connection;
+  /**
+   * Runs `work`'s statements on one snapshot of committed data: they all see the same transactions,
+   * so what they read together (a case's row and its history) is never from either side of a commit.
+   */
+  read<T>(work: (conn: Connection) => Promise<T>): Promise<T>;
   /**
    * Runs `work` in one write transaction: all of it commits, or none. Two transactions that collide
    * (PostgreSQL runs them side by side) end with one refused as a VersionConflictError, never a 5xx.

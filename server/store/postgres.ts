@@ -98,6 +98,28 @@ function isConflict(error: unknown): boolean {
   return CONFLICTS.has(String((error as { code?: unknown } | null)?.code));
 }
 
+/** Runs `work` on one of `pool`'s connections between `begin` and COMMIT; rolled back if it throws. */
+async function inTransaction<T>(pool: pg.Pool, begin: string, work: (conn: Connection) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(begin);
+    const result = await work(wrap(client, () => Promise.resolve()));
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      // The connection itself failed: the pool must not hand it out again.
+      broken = rollbackError as Error;
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
 export class PostgresDatabase implements Database {
   readonly dialect = 'postgres' as const;
   readonly reader: Connection;
@@ -122,27 +144,19 @@ export class PostgresDatabase implements Database {
   }
 
   async transaction<T>(work: (tx: Connection) => Promise<T>): Promise<T> {
-    const client = await this.writers.connect();
-    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const result = await work(wrap(client, () => Promise.resolve()));
-      await client.query('COMMIT');
-      return result;
+      return await inTransaction(this.writers, 'BEGIN', work);
     } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        // The connection itself failed: the pool must not hand it out again.
-        broken = rollbackError as Error;
-      }
       if (isConflict(error)) {
         throw new VersionConflictError('Someone else changed this at the same moment and theirs was saved first; reload it and try again');
       }
       throw error;
-    } finally {
-      client.release(broken);
     }
+  }
+
+  read<T>(work: (conn: Connection) => Promise<T>): Promise<T> {
+    // READ COMMITTED takes a new snapshot for each statement; REPEATABLE READ keeps the first.
+    return inTransaction(this.readers, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work);
   }
 
   async close(): Promise<void> {

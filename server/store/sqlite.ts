@@ -1,5 +1,6 @@
 import sqlite3 from 'sqlite3';
 import type { Connection, Database, Params } from './database.ts';
+import { SqliteReaders } from './sqlite-readers.ts';
 
 /** Opens one connection; `readOnly` for tools that must never change (or create) the file they inspect. */
 export function openConnection(path: string, options: { readOnly?: boolean } = {}): Promise<Connection> {
@@ -43,9 +44,12 @@ interface Queued {
   reject: (error: unknown) => void;
 }
 
+/** Read connections beside the writer (sqlite-readers.ts says why this many). */
+const READERS = 2;
+
 /**
- * Two connections to one WAL-mode file. Writes run one at a time on the writer, inside
- * `BEGIN IMMEDIATE … COMMIT`; reads use the reader, which sees only committed data, so a request
+ * Connections to one WAL-mode file. Writes run one at a time on the writer, inside
+ * `BEGIN IMMEDIATE … COMMIT`; reads use the readers, which see only committed data, so a request
  * never observes half a transition, even one that is about to roll back.
  *
  * Group commit: the transactions that queue up while one commit is being made to disk go into the
@@ -64,16 +68,25 @@ export class SqliteDatabase implements Database {
   private constructor(
     readonly path: string,
     private readonly writer: Connection,
-    readonly reader: Connection,
+    readonly reader: SqliteReaders,
   ) {}
 
   static async open(path: string): Promise<SqliteDatabase> {
     const writer = await openConnection(path);
     // FULL: a transition answered 200 survives a power cut, not just a crash of this process.
     await writer.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
-    const reader = await openConnection(path);
-    await reader.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;');
-    return new SqliteDatabase(path, writer, reader);
+    const readers = await Promise.all(
+      Array.from({ length: READERS }, async () => {
+        const reader = await openConnection(path);
+        await reader.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;');
+        return reader;
+      }),
+    );
+    return new SqliteDatabase(path, writer, new SqliteReaders(readers));
+  }
+
+  read<T>(work: (conn: Connection) => Promise<T>): Promise<T> {
+    return this.reader.snapshot(work);
   }
 
   /** Runs `work` in one write transaction, after every write queued before it. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { SteppedClock } from '../security/stepped-clock.ts';
 import { expectError } from '../security/support.ts';
+import { openTestConnection } from '../support/database.ts';
 import { ApiClient, startTestServer, type ApiResponse, type TestServer } from '../support/server.ts';
 
 /**
@@ -97,4 +98,36 @@ describe('the shipped session times', () => {
     clock.advance(2_000);
     expectError(await person.get('/api/session'), 401, 'unauthenticated');
   }, 120_000);
+
+  test("the quarter-hour's purge deletes a session idle over 30 minutes that nobody uses again, and failures whose 15 minutes are over", async () => {
+    const sessions = sessionClock();
+    const throttle = new SteppedClock();
+    server = await startTestServer({ sessionClock: sessions.now, signInClock: throttle });
+    const idle = await ApiClient.signIn(server, 'merton.statutory-partner');
+    const busy = await ApiClient.signIn(server, 'merton.business-unit');
+    expect((await signIn(server, 'a wrong guess')).status).toBe(401);
+    const stored = async () => {
+      const db = await openTestConnection(server!.databaseUrl);
+      try {
+        const count = async (table: string) => (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
+        return { sessions: await count('sessions'), signInFailures: await count('sign_in_failures') };
+      } finally {
+        await db.close();
+      }
+    };
+    // One failure is counted twice: once for the address, once for the username.
+    expect(await stored()).toEqual({ sessions: 2, signInFailures: 2 });
+
+    sessions.advance(IDLE_MS - MINUTE);
+    expect((await busy.get('/api/cases')).status).toBe(200);
+    throttle.advance(15 * MINUTE - 1);
+    expect(await server.purgeNow()).toEqual({ sessions: 0, signInFailures: 0 });
+
+    sessions.advance(2 * MINUTE);
+    throttle.advance(1);
+    expect(await server.purgeNow()).toEqual({ sessions: 1, signInFailures: 2 });
+    expect(await stored()).toEqual({ sessions: 1, signInFailures: 0 });
+    expect((await busy.get('/api/cases')).status).toBe(200);
+    expectError(await idle.get('/api/cases'), 401, 'unauthenticated');
+  });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HashingBusyError, HashingLimit } from '../../server/auth/hashing.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
@@ -48,6 +49,27 @@ describe('the bound on hashing', () => {
     held[3]!.end();
     await Promise.all(runs);
     expect(await limit.run(async () => 'ran')).toBe('ran');
+  });
+});
+
+describe('the bound as shipped', () => {
+  test('min(2, cores − 1) hashes at once, never fewer than one, and 32 waiting (README, "Guarantees")', async () => {
+    const atOnce = Math.max(1, Math.min(2, availableParallelism() - 1));
+    const limit = new HashingLimit();
+    const held = Array.from({ length: atOnce + 32 }, heldWork);
+    let started = 0;
+    const runs = held.map((h) =>
+      limit.run(() => {
+        started++;
+        return h.work();
+      }),
+    );
+    await Promise.resolve();
+    expect(started).toBe(atOnce);
+    await expect(limit.run(async () => 'never')).rejects.toThrow(HashingBusyError);
+    for (const h of held) h.end();
+    await Promise.all(runs);
+    expect(started).toBe(held.length);
   });
 });
 

@@ -68,3 +68,64 @@ test('a search still answers when a case holds text PostgreSQL cannot (a NUL, a 
   expect(found.body.items.map((c: { id: string }) => c.id)).toEqual([plain.body.id]);
   expect((await partner.get(`/api/cases/${odd.body.id}`)).body.data.summary).toBe('Nul \u0000 and \ud800 here');
 });
+
+/** Keeps `clients` reading `path` without a pause until the returned stop is called. */
+function readWithoutPause(clients: readonly ApiClient[], path: string): () => Promise<void> {
+  let reading = true;
+  const loops = clients.map(async (client) => {
+    while (reading) expect((await client.get(path)).status).toBe(200);
+  });
+  return async () => {
+    reading = false;
+    await Promise.all(loops);
+  };
+}
+
+test('each answer shows the change it answers, and so does the next read, while twenty others read without a pause', async () => {
+  const writer = await ApiClient.signIn(server, 'merton.statutory-partner');
+  const readers = await Promise.all(Array.from({ length: 20 }, () => ApiClient.signIn(server, 'merton.statutory-partner')));
+  const watched = await writer.createCase('merton', 'dispute-resolution', { summary: 'Read by everyone' });
+  const stop = readWithoutPause(readers, `/api/cases/${watched.body.id}`);
+  try {
+    for (let i = 0; i < 15; i++) {
+      const created = await writer.createCase('merton', 'dispute-resolution', { summary: `Read back ${i}` });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body).toMatchObject({ version: 1, state: 'stage-1-partners-meet' });
+      const moved = await writer.sendEvent(created.body.id, 'UNRESOLVED', { attendees: ['lb-merton'] }, 1);
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+      expect(moved.body.version, `answer ${i}`).toBe(2);
+      expect(moved.body.history.map((h: { type: string }) => h.type)).toEqual(['CREATE', 'UNRESOLVED']);
+      expect((await writer.get(`/api/cases/${created.body.id}`)).body.version, `read after answer ${i}`).toBe(2);
+    }
+  } finally {
+    await stop();
+  }
+});
+
+test("a case is read from one moment: its version is always its history's last step, however fast it moves", async () => {
+  const partner = await ApiClient.signIn(server, 'merton.statutory-partner');
+  const db = await openTestDatabase(server.databaseUrl);
+  try {
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await partner.createCase('merton', 'dispute-resolution', { summary: `Moving ${i}` })).body.id);
+    let moving = true;
+    const moves = (async () => {
+      for (const id of ids) await partner.sendEvent(id, 'UNRESOLVED', { attendees: ['lb-merton'] }, 1);
+      moving = false;
+    })();
+    while (moving) {
+      for (const id of ids) {
+        const [row, last] = await db.read((conn) =>
+          Promise.all([
+            conn.get<{ version: number }>('SELECT version FROM cases WHERE id = ?', [id]),
+            conn.get<{ seq: number }>('SELECT MAX(seq) AS seq FROM history WHERE case_id = ?', [id]),
+          ]),
+        );
+        expect(row!.version, id).toBe(last!.seq);
+      }
+    }
+    await moves;
+  } finally {
+    await db.close();
+  }
+});

@@ -17,6 +17,8 @@ export interface TestServer {
   restart(options?: Partial<ServerOptions>): Promise<void>;
   /** Runs one timer check now, as the minute's interval does; resolves with how many timers fired. */
   checkTimersNow(): Promise<number>;
+  /** Runs one purge of ended sessions and forgotten sign-in failures now, as the quarter-hour's interval does. */
+  purgeNow(): Promise<{ sessions: number; signInFailures: number }>;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
       handle.url = running.url;
     },
     checkTimersNow: () => running.checkTimersNow(),
+    purgeNow: () => running.purgeNow(),
     async close() {
       await running.close();
       await dropTestDatabase(databaseUrl);
