@@ -9,9 +9,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { startChild, type ChildServer } from './child.ts';
-import { findPostgres } from './postgres.ts';
+import { onPostgres } from './postgres.ts';
 import { Client, concurrently, percentile, progress, ROOT, SIZES, timed, type Target, TODAY } from './support.ts';
 
 export interface Throughput {
@@ -107,26 +106,8 @@ export async function sqliteCeiling(target: Target): Promise<CeilingResult> {
 
 /** The same on PostgreSQL (postgres.ts finds one), in two databases made for the run and dropped after it. */
 export async function postgresCeiling(target: Target): Promise<CeilingRow> {
-  const found = await findPostgres();
-  if ('none' in found) return { driver: 'PostgreSQL (pg)', notMeasured: found.none };
-  const driver = `PostgreSQL (pg; ${found.origin})`;
-  const names = { product: `bench_${process.pid}_product`, bare: `bench_${process.pid}_bare` };
-  const urlOf = (database: string) => {
-    const url = new URL(found.url);
-    url.pathname = `/${database}`;
-    return url.toString();
-  };
-  const admin = new pg.Client({ connectionString: found.url });
-  try {
-    await admin.connect();
-    for (const name of Object.values(names)) await admin.query(`CREATE DATABASE ${name}`);
-    const measured = await measure(target, urlOf(names.product), { driver: 'postgres', url: urlOf(names.bare) });
-    return { driver, ...measured };
-  } catch (error) {
-    return { driver, notMeasured: `the run failed: ${(error as Error).message.split('\n')[0]}` };
-  } finally {
-    for (const name of Object.values(names)) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-    await admin.end().catch(() => undefined);
-    await found.stop();
-  }
+  const names = [`bench_${process.pid}_product`, `bench_${process.pid}_bare`];
+  const run = await onPostgres(names, ([product, bare]) => measure(target, product!, { driver: 'postgres', url: bare! }));
+  const driver = run.origin === undefined ? 'PostgreSQL (pg)' : `PostgreSQL (pg; ${run.origin})`;
+  return 'none' in run ? { driver, notMeasured: run.none } : { driver, ...run.result };
 }

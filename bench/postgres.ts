@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL server the PostgreSQL row is measured on: BENCH_POSTGRES_URL (a role that may
+ * The PostgreSQL server the PostgreSQL rows are measured on: BENCH_POSTGRES_URL (a role that may
  * create databases), or else a throwaway cluster started from PostgreSQL's own programs when this
  * machine has them (Debian puts them in /usr/lib/postgresql/<version>/bin), with PostgreSQL's
  * default durability (fsync and synchronous commit on: the ceiling must be a durable one), on a free
@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { freePort } from '../tests/support/free-port.ts';
 import { POSTGRES_URL, progress } from './support.ts';
 
@@ -72,4 +73,36 @@ export async function findPostgres(): Promise<PostgresServer | { none: string }>
       }
     },
   };
+}
+
+/**
+ * `work` on databases made for it (given their URLs, in the order of `names`) on the server
+ * findPostgres finds, dropped after it and the server stopped, whether it succeeds or not; FORCE,
+ * because a child process that failed may still hold one. What it returned, or why it did not run.
+ */
+export async function onPostgres<T>(names: readonly string[], work: (urls: string[]) => Promise<T>): Promise<{ origin: string; result: T } | { origin?: string; none: string }> {
+  const found = await findPostgres();
+  if ('none' in found) return found;
+  const admin = new pg.Client({ connectionString: found.url });
+  // Only those made are dropped: once its connection has failed, a query on the client may never settle.
+  const made: string[] = [];
+  try {
+    await admin.connect();
+    for (const name of names) {
+      await admin.query(`CREATE DATABASE ${name}`);
+      made.push(name);
+    }
+    const urls = names.map((name) => {
+      const url = new URL(found.url);
+      url.pathname = `/${name}`;
+      return url.toString();
+    });
+    return { origin: found.origin, result: await work(urls) };
+  } catch (error) {
+    return { origin: found.origin, none: `the run failed: ${(error as Error).message.split('\n')[0]}` };
+  } finally {
+    for (const name of made) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+    await found.stop();
+  }
 }

@@ -1,18 +1,23 @@
 /**
- * The read routes at BENCH_CASES cases of one partnership: made through the API (seed.ts), multiplied
- * in the database (multiply.ts), then read by one signed-in person of the partnership who may read
- * every case of every process (the role `access.read` names most), one request at a time, from a
- * server in a process of its own whose memory is measured after the run. A route is sampled
- * BENCH_READ_SAMPLES times, or for BENCH_READ_SECONDS once it has at least 5 samples.
+ * The read routes at BENCH_CASES cases of one partnership, on SQLite and then on PostgreSQL: made
+ * through the API (seed.ts), multiplied in the database (multiply.ts), then read by one signed-in
+ * person of the partnership who may read every case of every process (the role `access.read` names
+ * most), one request at a time, from a server in a process of its own whose memory is measured after
+ * the run. A route is sampled BENCH_READ_SAMPLES times, or for BENCH_READ_SECONDS once it has at
+ * least 5 samples. PostgreSQL is asked the questions SQLite's data chose (the same year, process and
+ * state), so that each route's two figures are of the same request.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sqlite3 from 'sqlite3';
 import { mayReadEvery } from '../server/cases/access.ts';
 import type { CompiledPartnership } from '../server/engine/catalogue.ts';
+import { databaseLocation } from '../server/main.ts';
+import { openReadOnly } from '../server/store/database.ts';
+import { openPostgresConnection } from '../server/store/postgres.ts';
 import { startChild } from './child.ts';
 import { multiplyCases } from './multiply.ts';
+import { onPostgres } from './postgres.ts';
 import { seedThroughApi } from './seed.ts';
 import { Client, percentile, progress, ROOT, SIZES, timed } from './support.ts';
 
@@ -38,6 +43,13 @@ export interface RouteResult {
   whole: boolean;
 }
 
+/** What the routes ask about: the data's busiest year, and the process with most cases and its commonest state. */
+export interface Focus {
+  year: string;
+  process: string;
+  state: string;
+}
+
 export interface ReadsResult {
   cases: number;
   /** Created through the API, and with the cases their steps started. */
@@ -48,10 +60,15 @@ export interface ReadsResult {
   multiplyMs: number;
   serverStartMs: number;
   today: string;
-  year: string;
+  focus: Focus;
   reader: string;
   routes: RouteResult[];
   rss: number;
+}
+
+export interface Reads {
+  sqlite: ReadsResult;
+  postgres: ReadsResult | { notMeasured: string };
 }
 
 /** The role whose holders may read every case of the most processes of the partnership. */
@@ -59,15 +76,6 @@ function widestReader(partnership: CompiledPartnership): string {
   const processes = [...partnership.processes.values()];
   const reach = (role: string) => processes.filter((p) => mayReadEvery(p, { roles: [role] })).length;
   return [...partnership.def.roles].map((r) => r.id).sort((a, b) => reach(b) - reach(a))[0]!;
-}
-
-function query<T>(path: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(path, sqlite3.OPEN_READONLY, (error) => {
-      if (error) return reject(error);
-      db.all(sql, params, (failed, rows: T[]) => db.close(() => (failed ? reject(failed) : resolve(rows))));
-    });
-  });
 }
 
 function rowsOf(body: unknown): number | undefined {
@@ -93,54 +101,97 @@ async function sample(client: Client, name: string, paths: () => string): Promis
   return { name, path, p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length, bytes: last.bytes, whole: Array.isArray(last.body) && !path.includes('limit='), ...(rows === undefined ? {} : { rows }) };
 }
 
-export async function reads(partnership: CompiledPartnership): Promise<ReadsResult> {
-  const dir = mkdtempSync(join(DATABASE_DIR, 'bench-reads-'));
-  const file = join(dir, 'db.sqlite');
-  try {
-    const seed = await timed(() => seedThroughApi(partnership, `sqlite:${file}`));
-    const multiplied = await timed(() => multiplyCases(file, SIZES.cases));
-    const today = seed.result.today;
-    // The data's busiest year, and the process with most cases: the heaviest honest questions.
-    const [{ year }] = (await query<{ year: string }>(file, 'SELECT substr(at, 1, 4) AS year FROM history GROUP BY year ORDER BY COUNT(*) DESC LIMIT 1')) as [{ year: string }];
-    const [{ process }] = (await query<{ process: string }>(file, 'SELECT process FROM cases GROUP BY process ORDER BY COUNT(*) DESC LIMIT 1')) as [{ process: string }];
-    const [{ state }] = (await query<{ state: string }>(file, 'SELECT state FROM cases WHERE process = ? GROUP BY state ORDER BY COUNT(*) DESC LIMIT 1', [process])) as [{ state: string }];
-    const ids = (await query<{ id: string }>(file, 'SELECT id FROM cases ORDER BY random() LIMIT ?', [SIZES.readSamples])).map((r) => r.id);
+/** The routes, in the order report.ts's targets follow; `caseId` gives the next case to read. */
+function routes(p: string, { year, process, state }: Focus, caseId: () => string): { name: string; path: () => string }[] {
+  const yearRange = `from=${year}-01-01&to=${year}-12-31`;
+  return [
+    { name: 'case list (newest first, first page)', path: () => '/api/cases' },
+    { name: 'filtered list (process and state)', path: () => `/api/cases?process=${process}&state=${state}` },
+    { name: 'overdue filter, by due date', path: () => '/api/cases?overdue=true&sort=due' },
+    { name: 'one case', path: () => `/api/cases/${encodeURIComponent(caseId())}` },
+    { name: 'statechart counts', path: () => `/api/partnerships/${p}/processes/${process}/graph` },
+    { name: `escalation log, ${year}, first page`, path: () => `/api/partnerships/${p}/escalation-log?${yearRange}&limit=100` },
+    { name: `escalation log, ${year}, all of it`, path: () => `/api/partnerships/${p}/escalation-log?${yearRange}` },
+    { name: `yearly summary, ${year}`, path: () => `/api/partnerships/${p}/reports/summary?${yearRange}` },
+  ];
+}
 
-    progress(`reads: starting the server on ${multiplied.result.cases} cases`);
-    const server = await startChild({ kind: 'product', databaseUrl: `sqlite:${file}`, now: today, root: ROOT });
-    try {
-      const reader = `${partnership.def.id}.${widestReader(partnership)}`;
-      const client = await Client.signIn(server.url, reader);
-      const p = partnership.def.id;
-      const yearRange = `from=${year}-01-01&to=${year}-12-31`;
-      let nextId = 0;
-      const routes: RouteResult[] = [];
-      routes.push(await sample(client, 'case list (newest first, first page)', () => '/api/cases'));
-      routes.push(await sample(client, `filtered list (process and state)`, () => `/api/cases?process=${process}&state=${state}`));
-      routes.push(await sample(client, 'overdue filter, by due date', () => '/api/cases?overdue=true&sort=due'));
-      routes.push(await sample(client, 'one case', () => `/api/cases/${encodeURIComponent(ids[nextId++ % ids.length]!)}`));
-      routes.push(await sample(client, 'statechart counts', () => `/api/partnerships/${p}/processes/${process}/graph`));
-      routes.push(await sample(client, `escalation log, ${year}, first page`, () => `/api/partnerships/${p}/escalation-log?${yearRange}&limit=100`));
-      routes.push(await sample(client, `escalation log, ${year}, all of it`, () => `/api/partnerships/${p}/escalation-log?${yearRange}`));
-      routes.push(await sample(client, `yearly summary, ${year}`, () => `/api/partnerships/${p}/reports/summary?${yearRange}`));
-      return {
-        cases: multiplied.result.cases,
-        originals: multiplied.result.originals,
-        seeded: seed.result.cases,
-        seedCutShort: seed.result.cutShort,
-        seedMs: seed.ms,
-        multiplyMs: multiplied.ms,
-        serverStartMs: server.readyMs,
-        today,
-        year,
-        reader,
-        routes,
-        rss: await server.rss(),
-      };
-    } finally {
-      await server.stop();
-    }
+/** The focus of the data (unless one is given) and the cases the "one case" route reads, in a random order. */
+async function ask(databaseUrl: string, given?: Focus): Promise<{ focus: Focus; ids: string[] }> {
+  const db = await openReadOnly(databaseLocation(databaseUrl));
+  try {
+    const first = async <T>(sql: string, params: (string | number)[] = []) => (await db.get<T>(sql, params))!;
+    const ids = (await db.all<{ id: string }>('SELECT id FROM cases ORDER BY random() LIMIT ?', [SIZES.readSamples])).map((r) => r.id);
+    if (given !== undefined) return { focus: given, ids };
+    // The data's busiest year, and the process with most cases: the heaviest honest questions.
+    const { year } = await first<{ year: string }>('SELECT substr(at, 1, 4) AS year FROM history GROUP BY year ORDER BY COUNT(*) DESC LIMIT 1');
+    const { process } = await first<{ process: string }>('SELECT process FROM cases GROUP BY process ORDER BY COUNT(*) DESC LIMIT 1');
+    const { state } = await first<{ state: string }>('SELECT state FROM cases WHERE process = ? GROUP BY state ORDER BY COUNT(*) DESC LIMIT 1', [process]);
+    return { focus: { year, process, state }, ids };
+  } finally {
+    await db.close();
+  }
+}
+
+/** Seeds, multiplies and reads the database `databaseUrl` names, which starts empty. */
+async function readsOn(partnership: CompiledPartnership, databaseUrl: string, given?: Focus): Promise<ReadsResult> {
+  const seed = await timed(() => seedThroughApi(partnership, databaseUrl));
+  const multiplied = await timed(() => multiplyCases(databaseUrl, SIZES.cases));
+  const today = seed.result.today;
+  const { focus, ids } = await ask(databaseUrl, given);
+  progress(`reads: starting the server on ${multiplied.result.cases} cases`);
+  const server = await startChild({ kind: 'product', databaseUrl, now: today, root: ROOT });
+  try {
+    const reader = `${partnership.def.id}.${widestReader(partnership)}`;
+    const client = await Client.signIn(server.url, reader);
+    let nextId = 0;
+    const measured: RouteResult[] = [];
+    for (const route of routes(partnership.def.id, focus, () => ids[nextId++ % ids.length]!)) measured.push(await sample(client, route.name, route.path));
+    return {
+      cases: multiplied.result.cases,
+      originals: multiplied.result.originals,
+      seeded: seed.result.cases,
+      seedCutShort: seed.result.cutShort,
+      seedMs: seed.ms,
+      multiplyMs: multiplied.ms,
+      serverStartMs: server.readyMs,
+      today,
+      focus,
+      reader,
+      routes: measured,
+      rss: await server.rss(),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function sqliteReads(partnership: CompiledPartnership): Promise<ReadsResult> {
+  const dir = mkdtempSync(join(DATABASE_DIR, 'bench-reads-'));
+  try {
+    return await readsOn(partnership, `sqlite:${join(dir, 'db.sqlite')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * On a database made for the run whose commits do not wait for the disk, as SQLite's file on /dev/shm
+ * does not: seeding and the first start's reminders (a commit each) then take the product's time
+ * rather than the disk's, on both. The reads barely commit (a session's touch once a minute at most).
+ */
+async function postgresReads(partnership: CompiledPartnership, focus: Focus): Promise<Reads['postgres']> {
+  const name = `bench_${process.pid}_reads`;
+  const run = await onPostgres([name], async ([url]) => {
+    const db = await openPostgresConnection(url!);
+    await db.exec(`ALTER DATABASE ${name} SET synchronous_commit = off`).finally(() => db.close());
+    return readsOn(partnership, url!, focus);
+  });
+  return 'none' in run ? { notMeasured: run.none } : run.result;
+}
+
+export async function reads(partnership: CompiledPartnership): Promise<Reads> {
+  const sqlite = await sqliteReads(partnership);
+  progress('reads: the same on PostgreSQL');
+  return { sqlite, postgres: await postgresReads(partnership, sqlite.focus) };
 }

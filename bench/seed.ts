@@ -1,10 +1,11 @@
 /**
  * Cases made the way people make them: the partnership's own scenario files
  * (workflows/<partnership>/scenarios/) replayed through the HTTP API, each file on a server whose
- * "today" is the file's, all on one SQLite file, until there are BENCH_SEED_CASES. Only the steps a
- * scenario expects to succeed are sent (its refusals commit nothing); a scenario stops at a step
- * this replay does not follow (a restart, a linked case) or at an answer it did not expect, so
- * every case in the file is one the product made and can read back.
+ * "today" is the file's, all on one database (SQLite or PostgreSQL), until there are
+ * BENCH_SEED_CASES. Only the steps a scenario expects to succeed are sent (its refusals commit
+ * nothing); a scenario stops at a step this replay does not follow (a restart, a linked case) or at
+ * an answer it did not expect, so every case in the database is one the product made and can read
+ * back.
  */
 import { basename } from 'node:path';
 import { scenarioActor, type Scenario, type ScenarioFile } from '../server/config/expectations.ts';

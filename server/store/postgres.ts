@@ -60,8 +60,19 @@ function checkedParams(params: Params): unknown[] {
   return params as unknown[];
 }
 
-function wrap(client: Queryable, close: () => Promise<void>): Connection {
-  const query = (sql: string, params: Params = []) => client.query(numberPlaceholders(sql), checkedParams(params));
+/**
+ * `oneAtATime` for a single client (a transaction's): it can run only one query at a time, and
+ * queues a second sent meanwhile itself only until pg 9, which refuses it; a pool runs them side by side.
+ */
+function wrap(client: Queryable, close: () => Promise<void>, oneAtATime = false): Connection {
+  let last: Promise<unknown> = Promise.resolve();
+  const send = <R>(query: () => Promise<R>): Promise<R> => {
+    if (!oneAtATime) return query();
+    const next = last.then(query);
+    last = next.catch(() => undefined);
+    return next;
+  };
+  const query = (sql: string, params: Params = []) => send(() => client.query(numberPlaceholders(sql), checkedParams(params)));
   return {
     dialect: 'postgres',
     run: async (sql, params) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
@@ -69,10 +80,10 @@ function wrap(client: Queryable, close: () => Promise<void>): Connection {
     all: async <T>(sql: string, params?: Params) => (await query(sql, params)).rows as T[],
     // Without parameters node-postgres uses the simple protocol, which takes several statements.
     exec: async (sql) => {
-      await client.query(sql);
+      await send(() => client.query(sql));
     },
     exclusive: async (name) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`workflows:${name}`]);
+      await send(() => client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`workflows:${name}`]));
     },
     close,
   };
@@ -91,7 +102,7 @@ function poolOf(url: string, readOnly: boolean, max: number): pg.Pool {
 export async function openPostgresConnection(url: string, options: { readOnly?: boolean } = {}): Promise<Connection> {
   const client = new pg.Client({ connectionString: url, types, ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}) });
   await client.connect();
-  return wrap(client, () => client.end());
+  return wrap(client, () => client.end(), true);
 }
 
 function isConflict(error: unknown): boolean {
@@ -104,7 +115,7 @@ async function inTransaction<T>(pool: pg.Pool, begin: string, work: (conn: Conne
   let broken: Error | undefined;
   try {
     await client.query(begin);
-    const result = await work(wrap(client, () => Promise.resolve()));
+    const result = await work(wrap(client, () => Promise.resolve(), true));
     await client.query('COMMIT');
     return result;
   } catch (error) {
