@@ -103,8 +103,8 @@ export class CaseService {
 
   async sendEvent(user: User, caseId: string, request: EventRequest) {
     await this.db.transaction(async (tx) => {
-      const { row, partnership, process, history, current, decision } = await this.decideOn(tx, user, caseId, request);
-      await this.commitDecision(tx, partnership, process, caseId, history, decision, row.version, current);
+      const { partnership, process, history, current, decision } = await this.decideOn(tx, user, caseId, request);
+      await this.commitDecision(tx, partnership, process, caseId, history, decision, current.version, current);
     });
     return this.get(user, caseId);
   }
@@ -124,14 +124,17 @@ export class CaseService {
     if (!mayRead(process, user, { createdBy: current.createdBy, state: current.state, participants: history.map((h) => h.by) })) {
       throw new NotFoundError(`No case "${caseId}" for you`);
     }
-    if (request.expectedVersion !== undefined && row.version !== request.expectedVersion) {
+    // The history's version, not the row's: on PostgreSQL each statement reads afresh, so a transition
+    // committed between the two reads shows in the history alone, and deciding on that history while
+    // checking the row's older version would refuse the person's event as if they had sent it late.
+    if (request.expectedVersion !== undefined && current.version !== request.expectedVersion) {
       throw new VersionConflictError(
-        `The case has changed since you loaded it (it is now at version ${row.version}); reload it and try again`,
-        { currentVersion: row.version },
+        `The case has changed since you loaded it (it is now at version ${current.version}); reload it and try again`,
+        { currentVersion: current.version },
       );
     }
     const decision = decideEvent(partnership, process, current, { type: request.type, data: request.data, actor: user, at: this.clock.now() });
-    return { row, partnership, process, history, current, decision };
+    return { partnership, process, history, current, decision };
   }
 
   async get(user: User, caseId: string) {
@@ -200,7 +203,7 @@ export class CaseService {
         const current = project(partnership, process, history)!;
         if (!current.timers.some((t) => t.event === timer.event)) return false;
         const decision = decideTimer(partnership, process, current, timer.event, this.clock.now());
-        await this.commitDecision(tx, partnership, process, row.id, history, decision, row.version, current);
+        await this.commitDecision(tx, partnership, process, row.id, history, decision, current.version, current);
         return true;
       }).catch((error: unknown) => {
         if (error instanceof VersionConflictError) return false;
@@ -233,7 +236,7 @@ export class CaseService {
             const current = project(partnership, process, history)!;
             const decision = decideCalendarChange(partnership, process, current, this.clock.now());
             if (decision === undefined) return false;
-            await this.commitDecision(tx, partnership, process, caseId, history, decision, row.version, current);
+            await this.commitDecision(tx, partnership, process, caseId, history, decision, current.version, current);
             return true;
           });
           if (moved) movedCases++;

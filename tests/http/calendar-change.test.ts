@@ -88,4 +88,5 @@ test('a holiday added inside a running five-working-day window moves the open de
   } finally {
     await db.close();
   }
-});
+  // Four restarts, each loading the whole configuration: minutes, not seconds, on a machine busy with other work.
+}, 120_000);
