@@ -160,7 +160,8 @@ describe('checking an upload', () => {
     }
     expect((await storedVersions()).map((v) => v.version)).toEqual([1]);
     expect((await partner.get(`/api/partnerships/${P}/processes/${PROC}`)).body.newestVersion).toBe(1);
-  });
+    // Fifteen uploads, each checked against the whole configuration: over 30 s on a machine busy with other work.
+  }, 120_000);
 });
 
 describe('publishing', () => {
