@@ -127,6 +127,11 @@ export function decideCreate(partnership: CompiledPartnership, process: Compiled
 
 /** Decides an event on an existing case, or throws the first refusal in the API's order. */
 export function decideEvent(partnership: CompiledPartnership, process: CompiledProcess, current: Projection, input: EventInput): Decision {
+  return decide(partnership, process, current, allowedEvent(process, current, input), input);
+}
+
+/** The event `input` sends, if the case's state has it and the actor may send it; else the refusal. */
+function allowedEvent(process: CompiledProcess, current: Projection, input: EventInput): EventDef {
   const leaving = process.events.get(current.state) ?? new Map<string, EventDef>();
   const event = leaving.get(input.type);
   if (event === undefined) {
@@ -138,7 +143,7 @@ export function decideEvent(partnership: CompiledPartnership, process: CompiledP
   if (!mayAct(event.roles, effectiveRoles(input.actor, current.createdBy))) {
     throw new ForbiddenError(`Your roles may not send "${event.label}"; it needs one of: ${event.roles.join(', ')}`);
   }
-  return decide(partnership, process, current, event, input);
+  return event;
 }
 
 /** Decides the event a durable timer sends on behalf of the engine. */
@@ -158,9 +163,19 @@ function decide(
   transitionDef: TransitionDef | EventDef,
   input: EventInput,
 ): Decision {
+  return fireDueTimers(partnership, process, decideStep(partnership, process, current, transitionDef, input), input.at);
+}
+
+/** One step alone, without the timers it makes due. */
+function decideStep(
+  partnership: CompiledPartnership,
+  process: CompiledProcess,
+  current: Projection | null,
+  transitionDef: TransitionDef | EventDef,
+  input: EventInput,
+): Decision {
   const eventData = validateForm(partnership, transitionDef.form ?? null, input.data);
-  const first = takeStep(partnership, process, current, transitionDef, input, eventData);
-  return fireDueTimers(partnership, process, first, input.at);
+  return takeStep(partnership, process, current, transitionDef, input, eventData);
 }
 
 function validateForm(partnership: CompiledPartnership, formId: string | null, data: Record<string, unknown>): Record<string, unknown> {
@@ -351,7 +366,7 @@ function takeStep(
   } else {
     problems.push(...protectFacts(partnership, process, current, transitionDef, input.data, eventData));
   }
-  if (problems.length > 0) throw new ValidationFailedError(problems.map((p) => p.message).join('. '), problems);
+  if (problems.length > 0) throw new ValidationFailedError(problems.map((p) => p.message).join(' '), problems);
   const env = environment(partnership, process, { ...before, ...eventData }, current?.deadlines ?? [], today);
 
   return withinCalendar(() => {
@@ -407,13 +422,16 @@ function nextState(process: CompiledProcess, state: string, event: MachineEvent)
 function fireDueTimers(partnership: CompiledPartnership, process: CompiledProcess, decision: Decision, at: string): Decision {
   let result = decision;
   const today = stepDate(partnership, at);
-  for (let i = 0; i < MAX_CHAINED_TIMERS; i++) {
+  // Each timer's step alone, counted here: through decideTimer each would chain its own followers,
+  // one call deeper each time, and a loop of timers would run the stack out before the count ended it.
+  for (let fired = 0; ; fired++) {
     const due = dueTimer(result.projection.timers, today);
     if (due === undefined) return result;
-    const next = decideTimer(partnership, process, result.projection, due.event, at);
+    if (fired === MAX_CHAINED_TIMERS) throw new Error(`Process "${process.def.id}" fired more than ${MAX_CHAINED_TIMERS} timers in a row`);
+    const input = { type: due.event, data: {}, actor: SYSTEM_ACTOR, at };
+    const next = decideStep(partnership, process, result.projection, allowedEvent(process, result.projection, input), input);
     result = { steps: [...result.steps, ...next.steps], projection: next.projection, startCases: [...result.startCases, ...next.startCases] };
   }
-  throw new Error(`Process "${process.def.id}" fired more than ${MAX_CHAINED_TIMERS} timers in a row`);
 }
 
 /**
