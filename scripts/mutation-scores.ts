@@ -1,14 +1,16 @@
 /**
- * `npx tsx scripts/mutation-scores.ts [report]`: the mutation score per folder under server/ from
- * Stryker's JSON report (reports/mutation/mutation.json, written by `npm run mutate`), as the
- * Markdown table the README keeps, so the table is regenerated rather than typed.
+ * `npx tsx scripts/mutation-scores.ts [report…]`: the mutation score per folder under server/ from
+ * Stryker's JSON reports (by default every reports/mutation/*.json: `npm run mutate` writes
+ * mutation.json, and a folder run on its own is kept under its own name), as the Markdown table the
+ * README keeps, so the table is regenerated rather than typed. A file in more than one report is
+ * counted from the last one named.
  *
  * The score is Stryker's own: killed and timed-out mutants over all that a test could have caught
  * (killed, timeout, survived, no coverage). Compile and runtime errors and ignored mutants are
  * left out, as Stryker leaves them out.
  */
-import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 
 /** The part of the mutation-testing-report-schema this script reads. */
 interface MutationReport {
@@ -51,8 +53,10 @@ function percent({ killed, survived, noCoverage }: FolderScore): string {
   return total === 0 ? 'n/a' : `${((100 * killed) / total).toFixed(1)} %`;
 }
 
-const reportPath = resolve(process.argv[2] ?? 'reports/mutation/mutation.json');
-const report = JSON.parse(readFileSync(reportPath, 'utf8')) as MutationReport;
+const REPORTS = 'reports/mutation';
+const paths = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(REPORTS).filter((name) => name.endsWith('.json')).sort().map((name) => join(REPORTS, name));
+const report: MutationReport = { files: {} };
+for (const path of paths) Object.assign(report.files, (JSON.parse(readFileSync(resolve(path), 'utf8')) as MutationReport).files);
 console.log('| Folder | Killed | Survived | No coverage | Score | Static, not run |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const [folder, score] of [...scoresByFolder(report)].sort(([a], [b]) => a.localeCompare(b))) {
