@@ -72,7 +72,7 @@ function asFactoryModule(commonJs: string): string {
 }
 
 function toFieldProblems(validator: ValidateFunction): FieldProblem[] {
-  return (validator.errors ?? []).filter((e) => !isCombinatorNoise(e)).map(toFieldProblem);
+  return (validator.errors ?? []).filter((e) => !isCombinatorNoise(e)).map((e) => toFieldProblem(e, validator.schema));
 }
 
 /** `if`/`anyOf` failures restate the failures beneath them; users need only those. */
@@ -80,8 +80,21 @@ function isCombinatorNoise(error: ErrorObject): boolean {
   return error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'oneOf';
 }
 
+/**
+ * The title of `field` in the object at `instancePath` of the form's schema: a field made required
+ * inside an `if`/`then` is declared (with its title) among the form's properties, not in the `then`.
+ */
+function titleInForm(root: unknown, instancePath: string, field: string): string | undefined {
+  let schema = root as { properties?: Record<string, unknown>; items?: unknown; title?: unknown } | undefined;
+  const keys = [...instancePath.split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~')), field];
+  for (const key of keys) {
+    schema = (/^\d+$/.test(key) && schema?.items !== undefined ? schema.items : schema?.properties?.[key]) as typeof schema;
+  }
+  return typeof schema?.title === 'string' ? schema.title : undefined;
+}
+
 /** Maps one Ajv error to the API's `{path, message}`, pointing at the field to fix. */
-export function toFieldProblem(error: ErrorObject): FieldProblem {
+export function toFieldProblem(error: ErrorObject, root?: unknown): FieldProblem {
   const params = error.params as Record<string, unknown>;
   const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
   const title = typeof schema.title === 'string' ? schema.title : undefined;
@@ -89,7 +102,7 @@ export function toFieldProblem(error: ErrorObject): FieldProblem {
     case 'required': {
       const field = String(params.missingProperty);
       const properties = (schema.properties ?? {}) as Record<string, { title?: string }>;
-      const label = properties[field]?.title ?? field;
+      const label = properties[field]?.title ?? titleInForm(root, error.instancePath, field) ?? field;
       return { path: `${error.instancePath}/${escapePointer(field)}`, message: `${label} is required` };
     }
     case 'additionalProperties': {

@@ -269,6 +269,18 @@ describe('parsing', () => {
   it.each(['2020-10-01T10:00:00', '2020-02-30T10:00:00Z', 'yesterday', '2020-13-01'])('toIsoDate refuses %j', (s) => {
     expect(() => toIsoDate(s)).toThrow(InvalidDateError);
   });
+
+  it('names the day that does not exist in a date-time, and a missing offset as missing', () => {
+    const noSuchDay = '"2023-02-30T10:00:00Z" is not a real date and time (2023-02-30 is not a day of the calendar).';
+    expect(() => toIsoDate('2023-02-30T10:00:00Z')).toThrow(noSuchDay);
+    expect(() => dateInZone('2023-02-30T10:00:00Z', 'Europe/London')).toThrow(noSuchDay);
+    expect(() => dateInZone('2023-02-28T10:00:00', 'Europe/London')).toThrow('"2023-02-28T10:00:00" is not a date-time with an offset (such as 2020-10-01T10:00:00Z).');
+  });
+
+  it('says a date before the year 0000 is before it, not beyond 9999', () => {
+    expect(() => addCalendarDays('0000-01-01', -1)).toThrow('-000001-12-31 is before the year 0000.');
+    expect(() => addCalendarDays('9999-12-31', 1)).toThrow('+010000-01-01 is beyond the year 9999.');
+  });
 });
 
 describe('createCalendar', () => {

@@ -69,14 +69,27 @@ describe('an answer of the wrong shape', () => {
 });
 
 describe('conditional parts of a form', () => {
+  test('a field a then makes required inside a list of objects is named by the title the list item gives it', () => {
+    const problemsOf = validating();
+    const item = form(
+      { met: { type: 'boolean' }, 'why/not': { type: 'string', title: 'Why it was not met' } },
+      { if: { properties: { met: { const: false } }, required: ['met'] }, then: { required: ['why/not', 'undeclared'] } },
+    );
+    const schema = form({ actions: { type: 'array', items: item } });
+    expect(problemsOf(schema, { actions: [{ met: true }, { met: false }] })).toEqual([
+      { path: '/actions/1/why~1not', message: 'Why it was not met is required' },
+      { path: '/actions/1/undeclared', message: 'undeclared is required' },
+    ]);
+  });
+
   test('only the failures beneath an if, anyOf or oneOf are shown, not the combinator that restates them', () => {
     const problemsOf = validating();
     const conditional = form(
       { referred: { type: 'boolean' }, reason: { type: 'string', title: 'Reason' } },
       { if: { properties: { referred: { const: true } }, required: ['referred'] }, then: { required: ['reason'] } },
     );
-    // The `then` declares no properties, so the field is named by its key.
-    expect(problemsOf(conditional, { referred: true })).toEqual([{ path: '/reason', message: 'reason is required' }]);
+    // The `then` declares no properties: the title is the form's own for that field.
+    expect(problemsOf(conditional, { referred: true })).toEqual([{ path: '/reason', message: 'Reason is required' }]);
     const either = { anyOf: [{ type: 'string', title: 'Text' }, { type: 'integer', title: 'Number' }] };
     expect(problemsOf(either, true)).toEqual([
       { path: '', message: 'Text must be string' },

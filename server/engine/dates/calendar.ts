@@ -84,8 +84,9 @@ function toPlain(s: string): Temporal.PlainDate {
 }
 
 function fromPlain(d: Temporal.PlainDate): IsoDate {
-  // Beyond year 9999 Temporal writes '+010000-01-01', which is not an IsoDate.
-  if (d.year < 0 || d.year > 9999) throw new RangeError(`${d.toString()} is beyond the year 9999.`);
+  // Beyond year 9999 Temporal writes '+010000-01-01' (before year 0, '-000001-12-31'), which is not an IsoDate.
+  if (d.year > 9999) throw new RangeError(`${d.toString()} is beyond the year 9999.`);
+  if (d.year < 0) throw new RangeError(`${d.toString()} is before the year 0000.`);
   return d.toString() as IsoDate;
 }
 
@@ -122,6 +123,12 @@ export function earliest(dates: readonly (IsoDate | string)[]): IsoDate {
   return dates.map(parseIsoDate).reduce((min, d) => (compareDates(d, min) < 0 ? d : min));
 }
 
+/** What is wrong with a text Temporal would not read as an instant: its day, when it names one that does not exist. */
+function notAnInstant(text: string, expected: string): InvalidDateError {
+  const day = /^(\d{4}-\d{2}-\d{2})T/.exec(text)?.[1];
+  return day !== undefined && !isIsoDate(day) ? new InvalidDateError(text, `a real date and time (${day} is not a day of the calendar)`) : new InvalidDateError(text, expected);
+}
+
 /**
  * The UTC date of a timestamp. A date-time without an offset is refused: it could be
  * either side of midnight in UTC, and a deadline must not depend on the reader's zone.
@@ -132,10 +139,7 @@ export function toIsoDate(instantOrIsoDateTime: string): IsoDate {
   try {
     instant = Temporal.Instant.from(instantOrIsoDateTime);
   } catch {
-    throw new InvalidDateError(
-      instantOrIsoDateTime,
-      'a date (YYYY-MM-DD) or a date-time with an offset (such as 2020-10-01T10:00:00Z)',
-    );
+    throw notAnInstant(instantOrIsoDateTime, 'a date (YYYY-MM-DD) or a date-time with an offset (such as 2020-10-01T10:00:00Z)');
   }
   return fromPlain(instant.toZonedDateTimeISO('UTC').toPlainDate());
 }
@@ -153,7 +157,7 @@ export function dateInZone(instantOrIsoDateTime: string, timeZone: string): IsoD
   try {
     instant = Temporal.Instant.from(instantOrIsoDateTime);
   } catch {
-    throw new InvalidDateError(instantOrIsoDateTime, 'a date-time with an offset (such as 2020-10-01T10:00:00Z)');
+    throw notAnInstant(instantOrIsoDateTime, 'a date-time with an offset (such as 2020-10-01T10:00:00Z)');
   }
   return fromPlain(instant.toZonedDateTimeISO(timeZone).toPlainDate());
 }
