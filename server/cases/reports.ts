@@ -321,6 +321,9 @@ export function utcDatesWithin(period: Period): { inside: { from: string; to: st
   const around = utcDatesAround(period);
   const openFrom = period.from <= OPEN_FROM;
   const openTo = period.to >= OPEN_TO;
+  // No day lies before the calendar's first or after its last: a period ending on the first day (or starting
+  // on the last) has no inner days, only its edge.
+  if ((!openTo && period.to <= OPEN_FROM) || (!openFrom && period.from >= OPEN_TO)) return { inside: null, edges: [around] };
   const inside = { from: openFrom ? period.from : addCalendarDays(period.from, 1), to: openTo ? period.to : addCalendarDays(period.to, -1) };
   if (inside.from > inside.to) return { inside: null, edges: [around] };
   const edges = [...(openFrom ? [] : [{ from: around.from, to: period.from }]), ...(openTo ? [] : [{ from: period.to, to: around.to }])];

@@ -73,3 +73,19 @@ test('a serious incident walked with random dates in every field never answers 5
   expect(tally.accepted).toBeGreaterThan(0);
   expect(tally.refusedAtField).toBeGreaterThan(0);
 }, 300_000);
+
+test("a report's period at the calendar's first or last day answers, and reads what is in it: the summary, the log, a page of it", async () => {
+  const reader = users['business-unit']!;
+  // A period on the first day alone, ending on it, or starting on the last day: there is no day beyond either
+  // end to widen into, which once made the summary a 500.
+  for (const query of ['to=0000-01-01', 'from=0000-01-01&to=0000-01-01', 'from=9999-12-31', 'from=9999-12-31&to=9999-12-31', 'from=0000-01-01&to=0000-01-02', 'from=9999-12-30']) {
+    const summary = await reader.get(`/api/partnerships/rotherham/reports/summary?${query}`);
+    expect(summary.status, query).toBe(200);
+    expect(summary.body.processes.every((p: { opened: number }) => p.opened === 0), query).toBe(true);
+    for (const log of [`escalation-log?${query}`, `escalation-log?limit=5&${query}`]) {
+      const answer = await reader.get(`/api/partnerships/rotherham/${log}`);
+      expect(answer.status, log).toBe(200);
+      expect(answer.body, log).toEqual([]);
+    }
+  }
+});
