@@ -146,6 +146,14 @@ describe('adding and updating the items of a list', () => {
     const items = apply(letters, ['2024-01-02', { to: 'Police', state: 'Withdrawn' }], ['2024-01-09', { to: 'police', state: 'withdrawn' }]);
     expect(items).toEqual([{ id: '1', to: 'police', state: 'no-longer-needed', sentOn: '2024-01-02', open: false, updatedOn: '2024-01-09' }]);
   });
+
+  test('an answer named “undefined” is an answer like any other: kept on its item, and never a wording to match by or a closing date', () => {
+    const notes: ListDef = { label: 'Notes', key: 'noteId', fields: ['undefined'] };
+    expect(apply(notes, ['2024-01-02', { undefined: 'Ring the school' }], ['2024-01-03', { undefined: 'ring the school' }])).toEqual([
+      { id: '1', undefined: 'Ring the school', open: true, updatedOn: '2024-01-02' },
+      { id: '2', undefined: 'ring the school', open: true, updatedOn: '2024-01-03' },
+    ]);
+  });
 });
 
 describe('the deadlines of one item', () => {

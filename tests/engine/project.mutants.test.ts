@@ -407,4 +407,46 @@ describe('a case migrated between versions', () => {
     const history = numbered([entry(CREATE_EVENT, null, 'a', '2022-03-01'), migrated(7, 3, '2022-03-02')]);
     expect(() => project(stored, now, history)).toThrow(new Error('test/rev version 7 is not stored, so the history of a case migrated from it cannot be read'));
   });
+
+  test('the last migration and the steps after it are read under the version the case runs on now, even one the catalogue does not list', () => {
+    const v4 = compileProcess({ ...v2, version: 4 });
+    const history = numbered([entry(CREATE_EVENT, null, 'a', '2022-03-01', {}, { dues: { report: '2022-03-31' } }), migrated(1, 4, '2022-03-02'), entry('HEARD', 'a', 'a', '2022-03-03')]);
+    expect(project(stored, v4, history)!.tasks).toEqual([
+      { id: 'ask', label: 'Ask the partners', done: false },
+      { id: 'hear', label: 'Hear the family', done: false },
+    ]);
+  });
+});
+
+describe('due dates written on a step', () => {
+  const start = created('2022-09-20', { openedOn: '2022-09-20' });
+
+  test('only the engine’s calendar step moves the case’s deadlines to the due dates it records; a person’s step of that name, or another engine step, does not', () => {
+    const recorded = { dues: { term: '2022-10-21' } };
+    const person = entry(CALENDAR_CHANGED_EVENT, 'open', 'open', '2022-10-11', {}, recorded, 'ann');
+    const timer = entry('REMIND', 'open', 'open', '2022-09-25', {}, recorded, 'system');
+    for (const step of [person, timer]) expect(dueOf(fold(start, step))).toEqual({ reply: '2022-09-27', term: '2022-10-20' });
+    const engine = entry(CALENDAR_CHANGED_EVENT, 'open', 'open', '2022-10-11', {}, recorded, 'system');
+    expect(dueOf(fold(start, engine))).toEqual({ reply: '2022-09-27', term: '2022-10-21' });
+  });
+});
+
+describe('names that read like JavaScript’s undefined', () => {
+  test('a deadline and a list named “undefined” are started and updated only by the effects that name them', () => {
+    const odd: ProcessDef = {
+      id: 'odd',
+      title: 'Odd',
+      version: 1,
+      start: { roles: ['starter'], form: null, to: 'open', effects: [{ createTasks: 'call' }] },
+      states: { open: { label: 'Open' } },
+      deadlines: { undefined: { label: 'Undefined', due: { today: true } } },
+      lists: { undefined: { label: 'Things', key: 'thingId', fields: ['name'] } },
+      events: [{ type: 'ADD', label: 'Add', from: ['open'], roles: ['starter'], form: null, effects: [{ updateItem: 'undefined' }] }],
+    };
+    const process = compileProcess(odd);
+    const started = project(partnership, process, numbered([entry(CREATE_EVENT, null, 'open', '2022-09-20', { name: 'Ring the school' })]))!;
+    expect([started.data, started.deadlines, started.tasks]).toEqual([{ name: 'Ring the school' }, [], [{ id: 'call', label: 'call', done: false }]]);
+    const added = project(partnership, process, numbered([entry(CREATE_EVENT, null, 'open', '2022-09-20'), entry('ADD', 'open', 'open', '2022-09-21', { name: 'Ring the school' })]))!;
+    expect(added.data).toEqual({ undefined: [{ id: '1', name: 'Ring the school', open: true, updatedOn: '2022-09-21' }] });
+  });
 });

@@ -7,7 +7,7 @@ import type { IsoDate, ProcessDef, StateDef } from '../../server/engine/definiti
 import { ForbiddenError, isRequestError } from '../../server/engine/errors.ts';
 import { createFormCompiler } from '../../server/engine/forms.ts';
 import type { Projection } from '../../server/engine/project.ts';
-import { decideCalendarChange, decideCreate, decideEvent, dueTimer, nameStartedCases, type Actor, type Decision } from '../../server/engine/step.ts';
+import { decideCalendarChange, decideCreate, decideEvent, decideTimer, dueTimer, nameStartedCases, type Actor, type Decision } from '../../server/engine/step.ts';
 
 const calendarData = parse(readFileSync(new URL('../../workflows/calendars/england-and-wales.yaml', import.meta.url), 'utf8')) as CalendarData;
 /** The calendar as it was before the bank holiday of 19 September 2022 was announced. */
@@ -454,5 +454,54 @@ describe('a change of the working-day calendar', () => {
   test('nothing moves when the new calendar changes none of the dates, or the case is closed', () => {
     expect(decideCalendarChange(before, process, current, at)).toBeUndefined();
     expect(decideCalendarChange(after, process, { ...current, state: 'closed', final: true }, at)).toBeUndefined();
+  });
+});
+
+describe('the event a timer sends', () => {
+  test('is sent by the engine, with no answers, at the time it fires', () => {
+    const decision = decideTimer(partnership, process, opened({ childName: 'Kit' }), 'ESCALATE', on('2022-11-20'));
+    expect(decision.steps).toEqual([{ seq: 2, type: 'ESCALATE', from: 'open', to: 'escalated', by: 'system', at: on('2022-11-20'), data: {}, effects: {} }]);
+    expect(decision.startCases).toEqual([{ process: 'referral', state: 'open', relation: 'escalation', reverseRelation: 'escalated from', data: { childName: 'Kit' }, startedBy: 2 }]);
+  });
+});
+
+describe('answers the date rules pass over', () => {
+  test('an answer left undefined by a caller in code is no date, and is passed over', () => {
+    expect(create({ openedOn: '2022-09-16', details: { note: undefined, on: '2022-09-16' } }).steps[0]!.data).toStrictEqual({
+      openedOn: '2022-09-16',
+      details: { note: undefined, on: '2022-09-16' },
+      kind: 'routine',
+    });
+  });
+
+  test('an answer named “undefined” is not read as the date that meets a deadline that names no such date', () => {
+    const [open] = forms;
+    const odd = compileForm({ ...open!, schema: { ...open!.schema, properties: { ...open!.schema.properties, undefined: date } } });
+    const within: CompiledPartnership = { ...partnership, forms: new Map([...partnership.forms, ['open', odd]]) };
+    expect(create({ openedOn: '2022-09-16', undefined: '2022-09-25' }, '2022-09-20', within).steps[0]!.data).toEqual({ openedOn: '2022-09-16', undefined: '2022-09-25', kind: 'routine' });
+  });
+});
+
+describe('a fault in the definition’s own arithmetic', () => {
+  /** Two deadlines no step starts, whose due dates throw when worked out: a `where` that is not an object. */
+  const faulty = compileProcess({
+    ...def,
+    deadlines: {
+      ...def.deadlines,
+      byTag: { label: 'By tag', due: { pluck: { from: { field: 'tags' }, key: 'on', where: null } } },
+      byPartner: { label: 'By partner', due: { pluck: { from: { statutoryPartners: true }, key: 'on', where: null } } },
+    },
+  } as unknown as ProcessDef);
+  const within: CompiledPartnership = {
+    ...partnershipOn(withFuneral, [faulty]),
+    def: { ...partnership.def, statutoryPartners: [{ id: 'p1', label: 'Council', kind: 'local-authority' }] },
+  };
+
+  test('is not worked out for a step that gives none of the answers it reads', () => {
+    expect(create({ openedOn: '2022-09-16' }, '2022-09-20', within).steps[0]!.data).toEqual({ openedOn: '2022-09-16', kind: 'routine' });
+  });
+
+  test('is raised as a fault, not blamed on the answer it reads', () => {
+    expect(() => create({ openedOn: '2022-09-16', tags: ['school'] }, '2022-09-20', within)).toThrow(new TypeError('Cannot convert undefined or null to object'));
   });
 });

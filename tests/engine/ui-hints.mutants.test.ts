@@ -255,4 +255,14 @@ describe('questions written as references', () => {
   test('a reference loop ends, its questions unknown', () => {
     expect(reveal({ field: 'loop.name', answered: true })).toEqual(['reveal.mitigation.field: "loop.name" is not a question of the form']);
   });
+
+  test('a chain of more than 32 references is given up on, as a loop is: the questions at its end are unknown', () => {
+    /** A form that is a chain of `refs` references, each to the next, the last to an object with one question. */
+    const chained = (refs: number) => ({
+      $ref: '#/$defs/d1',
+      $defs: Object.fromEntries(Array.from({ length: refs }, (_, i) => [`d${i + 1}`, i + 1 === refs ? { type: 'object', properties: { child: { type: 'string' } } } : { $ref: `#/$defs/d${i + 2}` }])),
+    });
+    expect(problems({ order: ['child'] }, chained(32))).toEqual([]);
+    expect(problems({ order: ['child'] }, chained(33))).toEqual(['order names "child", which is not a question of the form']);
+  });
 });
