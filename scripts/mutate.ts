@@ -15,7 +15,7 @@ const HTTP = 'tests/http/**/*.test.ts';
 /** The tests each folder is mutated against (globs, as vitest.stryker.config.ts's MUTATE_TESTS). */
 const TESTS_OF: Record<string, readonly string[]> = {
   engine: ['tests/engine/**/*.test.ts', 'tests/clock.test.ts'],
-  auth: ['sessions', 'login-throttle', 'csrf', 'roles', 'sign-in-load', 'trust-proxy'].map((name) => `tests/security/${name}.test.ts`).concat('tests/http/several-roles.test.ts'),
+  auth: ['tests/auth/**/*.test.ts'],
   http: [SECURITY, HTTP],
   store: ['tests/store/**/*.test.ts', 'tests/cli/**/*.test.ts', SECURITY, HTTP],
   cases: ['tests/cases/**/*.test.ts', 'tests/scenarios/**/*.test.ts', HTTP, SECURITY],

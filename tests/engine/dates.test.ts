@@ -275,6 +275,10 @@ describe('parsing', () => {
     expect(() => toIsoDate('2023-02-30T10:00:00Z')).toThrow(noSuchDay);
     expect(() => dateInZone('2023-02-30T10:00:00Z', 'Europe/London')).toThrow(noSuchDay);
     expect(() => dateInZone('2023-02-28T10:00:00', 'Europe/London')).toThrow('"2023-02-28T10:00:00" is not a date-time with an offset (such as 2020-10-01T10:00:00Z).');
+    // Only a text that starts with the day is blamed on the day; anything else is told what is expected.
+    const expected = 'a date (YYYY-MM-DD) or a date-time with an offset (such as 2020-10-01T10:00:00Z).';
+    expect(() => toIsoDate('x2023-02-30T10:00:00Z')).toThrow(`"x2023-02-30T10:00:00Z" is not ${expected}`);
+    expect(() => toIsoDate('yesterday')).toThrow(`"yesterday" is not ${expected}`);
   });
 
   it('says a date before the year 0000 is before it, not beyond 9999', () => {

@@ -82,6 +82,16 @@ describe('conditional parts of a form', () => {
     ]);
   });
 
+  test('inside an object whose own name has a slash or a tilde, the title is still found', () => {
+    const problemsOf = validating();
+    const inner = form({ met: { type: 'boolean' }, why: { type: 'string', title: 'Why' } }, { if: { properties: { met: { const: false } }, required: ['met'] }, then: { required: ['why'] } });
+    const schema = form({ 'a/b': inner, 'c~d': inner });
+    expect(problemsOf(schema, { 'a/b': { met: false }, 'c~d': { met: false } })).toEqual([
+      { path: '/a~1b/why', message: 'Why is required' },
+      { path: '/c~0d/why', message: 'Why is required' },
+    ]);
+  });
+
   test('only the failures beneath an if, anyOf or oneOf are shown, not the combinator that restates them', () => {
     const problemsOf = validating();
     const conditional = form(
