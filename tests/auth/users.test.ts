@@ -141,6 +141,8 @@ test('a users file with a mistake is refused, saying which user and what is wron
   expect(refused([good({ roles: ['practitioner', 'lscb', 'chair'] })])).toBe('user "j.smith" has unknown roles lscb, chair');
   expect(refused([good({ email: 'j.smith' })])).toBe('user "j.smith" has an email that is not an address');
   expect(refused([good({ email: 42 })])).toBe('user "j.smith" has an email that is not an address');
+  // A list holding one address reads as that address when made a string: still not an address.
+  expect(refused([good({ email: ['j.smith@example.org'] })])).toBe('user "j.smith" has an email that is not an address');
   expect(refused([good({ passwordHash: undefined })])).toBe('user "j.smith" has no scrypt password hash');
   expect(refused([good({ passwordHash: 'bcrypt$2b$10$abc' })])).toBe('user "j.smith" has no scrypt password hash');
   expect(refused([good({ passwordHash: 'xscrypt$1' })])).toBe('user "j.smith" has no scrypt password hash');
