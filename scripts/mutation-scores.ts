@@ -26,6 +26,8 @@ interface FolderScore {
   noCoverage: number;
   /** Left out by `ignoreStatic` (stryker.config.mjs): neither caught nor missed, and not in the score. */
   ignored: number;
+  /** Files of the folder some report holds: a folder measured a part at a time shows how far it has got. */
+  files: number;
 }
 
 /** server/engine/dates/calendar.ts -> server/engine: the folders the README's table lists. */
@@ -36,7 +38,8 @@ function folderOf(file: string): string {
 export function scoresByFolder(report: MutationReport): Map<string, FolderScore> {
   const folders = new Map<string, FolderScore>();
   for (const [file, { mutants }] of Object.entries(report.files)) {
-    const score = folders.get(folderOf(file)) ?? { killed: 0, survived: 0, noCoverage: 0, ignored: 0 };
+    const score = folders.get(folderOf(file)) ?? { killed: 0, survived: 0, noCoverage: 0, ignored: 0, files: 0 };
+    score.files += 1;
     for (const { status } of mutants) {
       if (DETECTED.has(status)) score.killed += 1;
       else if (status === 'Ignored') score.ignored += 1;
@@ -57,8 +60,13 @@ const REPORTS = 'reports/mutation';
 const paths = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(REPORTS).filter((name) => name.endsWith('.json')).sort().map((name) => join(REPORTS, name));
 const report: MutationReport = { files: {} };
 for (const path of paths) Object.assign(report.files, (JSON.parse(readFileSync(resolve(path), 'utf8')) as MutationReport).files);
-console.log('| Folder | Killed | Survived | No coverage | Score | Static, not run |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+/** The TypeScript files under `folder`, all of which a whole-folder run mutates. */
+function filesIn(folder: string): number {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts')).length;
+}
+
+console.log('| Folder | Files measured | Killed | Survived | No coverage | Score | Static, not run |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [folder, score] of [...scoresByFolder(report)].sort(([a], [b]) => a.localeCompare(b))) {
-  console.log(`| ${folder} | ${score.killed} | ${score.survived} | ${score.noCoverage} | ${percent(score)} | ${score.ignored} |`);
+  console.log(`| ${folder} | ${score.files} of ${filesIn(folder)} | ${score.killed} | ${score.survived} | ${score.noCoverage} | ${percent(score)} | ${score.ignored} |`);
 }

@@ -1,0 +1,54 @@
+/**
+ * `npx tsx scripts/mutation-survivors.ts reports/mutation/<folder>.json…`: every mutant no test caught
+ * (survived, or reached by no test), per file, as the Markdown tables reports/mutation/*-survivors.md
+ * keep, with the "why" column left for a person to fill in: whether a survivor is equivalent, unreachable
+ * or a missing test is a judgement, not something the report knows.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
+interface Mutant {
+  mutatorName: string;
+  replacement: string;
+  status: string;
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+}
+interface MutationReport {
+  files: Record<string, { source: string; mutants: Mutant[] }>;
+}
+
+const UNCAUGHT = new Set(['Survived', 'NoCoverage']);
+/** Long code is cut: the table is read beside the source, where the place leads. */
+const SHOWN = 70;
+
+function excerpt(code: string): string {
+  const oneLine = code.replace(/\s+/g, ' ').trim();
+  const cut = oneLine.length > SHOWN ? `${oneLine.slice(0, SHOWN)}…` : oneLine;
+  // A backquote or a bar would end the table cell early.
+  return `\`${cut.replaceAll('`', "'").replaceAll('|', '\\|')}\``;
+}
+
+/** The mutated text, from the 1-based line and column Stryker reports. */
+function original(source: string, { start, end }: Mutant['location']): string {
+  const lines = source.split('\n');
+  const offset = (at: { line: number; column: number }) => lines.slice(0, at.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + at.column - 1;
+  return source.slice(offset(start), offset(end));
+}
+
+const paths = process.argv.slice(2);
+if (paths.length === 0) {
+  console.error('Usage: npx tsx scripts/mutation-survivors.ts reports/mutation/<folder>.json… (a folder measured in parts: every part)');
+  process.exit(2);
+}
+const report: MutationReport = { files: {} };
+for (const path of paths) Object.assign(report.files, (JSON.parse(readFileSync(path, 'utf8')) as MutationReport).files);
+for (const [file, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+  const uncaught = mutants.filter(({ status }) => UNCAUGHT.has(status)).sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+  if (uncaught.length === 0) continue;
+  console.log(`\n## ${basename(file)}\n\n| place | mutation | why it is equivalent or unreachable |\n|---|---|---|`);
+  for (const mutant of uncaught) {
+    const { line, column } = mutant.location.start;
+    const place = `${line}:${column}${mutant.status === 'NoCoverage' ? ' (NoCoverage)' : ''}`;
+    console.log(`| ${place} | ${mutant.mutatorName}: ${excerpt(original(source, mutant.location))} → ${excerpt(mutant.replacement)} | |`);
+  }
+}
