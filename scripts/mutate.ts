@@ -1,11 +1,9 @@
 /**
- * `npm run mutate [-- folder…]`: StrykerJS over the folders of server/ the README's mutation table
- * lists (all five when none is named), one run per folder, each against the tests that exercise it:
- * every test file reaches the store through the HTTP server, so letting each mutant of the engine run
- * the HTTP suites too would make a run of hours without catching more. Each folder keeps its own
- * report (reports/mutation/<folder>.html and .json, read by scripts/mutation-scores.ts) and its own
- * incremental file, so a rerun of one folder tests only the mutants whose code or tests changed.
- * Everything else is stryker.config.mjs's.
+ * `npm run mutate [-- folder-or-part…]`: StrykerJS over the folders of server/ the README's mutation table
+ * lists (all five when none is named), one run per folder or part of one, each against the tests listed
+ * for its folder below. Each run keeps its own report (reports/mutation/<name>.html and .json, read by
+ * scripts/mutation-scores.ts) and its own incremental file, so a rerun tests only the mutants whose code or
+ * tests changed. Everything else is stryker.config.mjs's.
  */
 import { existsSync, statSync } from 'node:fs';
 import { Stryker } from '@stryker-mutator/core';
@@ -49,14 +47,15 @@ interface Target {
   name: string;
 }
 
-function targetOf(argument: string): Target | string {
+function targetOf(asked: string): Target | string {
+  const argument = asked.replace(/\/$/, '');
   const [folder, ...rest] = argument.split('/');
   if (folder === undefined || !(folder in TESTS_OF)) return `No folder "${folder}" to mutate; the folders are ${Object.keys(TESTS_OF).join(', ')}.`;
   const part = rest.join('/');
   const within = `server/${argument}`;
   if (part !== '' && !existsSync(within)) return `There is no ${within} to mutate.`;
-  const mutate = part === '' || statSync(within).isDirectory() ? [`${within.replace(/\/$/, '')}/**/*.ts`] : [within];
-  return { folder, mutate: [...mutate, ...(NOT_MUTATED[folder] ?? []).map((file) => `!${file}`)], name: argument.replace(/\/$/, '').replaceAll('/', '.') };
+  const mutate = part === '' || statSync(within).isDirectory() ? [`${within}/**/*.ts`] : [within];
+  return { folder, mutate: [...mutate, ...(NOT_MUTATED[folder] ?? []).map((file) => `!${file}`)], name: argument.replaceAll('/', '.') };
 }
 
 const targets = (process.argv.length > 2 ? process.argv.slice(2) : Object.keys(TESTS_OF)).map(targetOf);

@@ -1,24 +1,16 @@
 /**
  * `npx tsx scripts/mutation-scores.ts [report…]`: the mutation score per folder under server/ from
- * Stryker's JSON reports (by default every reports/mutation/*.json: `npm run mutate` writes
- * mutation.json, and a folder run on its own is kept under its own name), as the Markdown table the
- * README keeps, so the table is regenerated rather than typed. A file in more than one report is
- * counted from the last one named.
+ * Stryker's JSON reports (by default every reports/mutation/*.json: `npm run mutate` keeps one per
+ * folder or part of a folder), as the Markdown table the README keeps, so the table is regenerated
+ * rather than typed. A file in more than one report is counted from the last one named.
  *
  * The score is Stryker's own: killed and timed-out mutants over all that a test could have caught
  * (killed, timeout, survived, no coverage). Compile and runtime errors and ignored mutants are
  * left out, as Stryker leaves them out.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-
-/** The part of the mutation-testing-report-schema this script reads. */
-interface MutationReport {
-  files: Record<string, { mutants: { status: string }[] }>;
-}
-
-const DETECTED = new Set(['Killed', 'Timeout']);
-const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+import { DETECTED, readReports, UNDETECTED, type MutationReport } from './mutation-reports.ts';
 
 interface FolderScore {
   killed: number;
@@ -58,8 +50,7 @@ function percent({ killed, survived, noCoverage }: FolderScore): string {
 
 const REPORTS = 'reports/mutation';
 const paths = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(REPORTS).filter((name) => name.endsWith('.json')).sort().map((name) => join(REPORTS, name));
-const report: MutationReport = { files: {} };
-for (const path of paths) Object.assign(report.files, (JSON.parse(readFileSync(resolve(path), 'utf8')) as MutationReport).files);
+const report = readReports(paths);
 /** The TypeScript files under `folder`, all of which a whole-folder run mutates. */
 function filesIn(folder: string): number {
   return readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts')).length;

@@ -4,20 +4,9 @@
  * keep, with the "why" column left for a person to fill in: whether a survivor is equivalent, unreachable
  * or a missing test is a judgement, not something the report knows.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { readReports, UNDETECTED, type Mutant } from './mutation-reports.ts';
 
-interface Mutant {
-  mutatorName: string;
-  replacement: string;
-  status: string;
-  location: { start: { line: number; column: number }; end: { line: number; column: number } };
-}
-interface MutationReport {
-  files: Record<string, { source: string; mutants: Mutant[] }>;
-}
-
-const UNCAUGHT = new Set(['Survived', 'NoCoverage']);
 /** Long code is cut: the table is read beside the source, where the place leads. */
 const SHOWN = 70;
 
@@ -40,10 +29,8 @@ if (paths.length === 0) {
   console.error('Usage: npx tsx scripts/mutation-survivors.ts reports/mutation/<folder>.json… (a folder measured in parts: every part)');
   process.exit(2);
 }
-const report: MutationReport = { files: {} };
-for (const path of paths) Object.assign(report.files, (JSON.parse(readFileSync(path, 'utf8')) as MutationReport).files);
-for (const [file, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
-  const uncaught = mutants.filter(({ status }) => UNCAUGHT.has(status)).sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+for (const [file, { source, mutants }] of Object.entries(readReports(paths).files).sort(([a], [b]) => a.localeCompare(b))) {
+  const uncaught = mutants.filter(({ status }) => UNDETECTED.has(status)).sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
   if (uncaught.length === 0) continue;
   console.log(`\n## ${basename(file)}\n\n| place | mutation | why it is equivalent or unreachable |\n|---|---|---|`);
   for (const mutant of uncaught) {
