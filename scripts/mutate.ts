@@ -27,7 +27,7 @@ const TESTS_OF: Record<string, readonly string[]> = {
     ...security('bad-input', 'csrf', 'headers-and-logs', 'utf8-bodies'),
   ],
   store: ['tests/store/**/*.test.ts', 'tests/auth/login-throttle.test.ts', ...security('backup', 'history-hash-fields')],
-  cases: ['tests/cases/**/*.test.ts', 'tests/scenarios/**/*.test.ts'],
+  cases: ['tests/cases/**/*.test.ts', 'tests/scenarios/**/*.test.ts', ...http('configuration')],
 };
 
 /**

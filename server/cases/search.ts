@@ -32,8 +32,9 @@ export function searchSql(q: string, alias = 'cases'): SqlFilter {
   const like = (expression: string) => `lower(${expression}) LIKE lower(?) ESCAPE '\\'`;
   const clauses = [`${col('reference')} = ?`, like(col('reference'))];
   const params = [normaliseReference(text), contains];
+  // Against the reference without its dashes too, so that "20250001" finds ROT-2025-0001.
   const compact = text.replace(/[\s-]+/g, '');
-  if (compact !== '' && compact !== text) {
+  if (compact !== '') {
     clauses.push(like(`replace(${col('reference')}, '-', '')`));
     params.push(`%${escapeLike(compact)}%`);
   }

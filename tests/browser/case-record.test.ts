@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { join } from 'node:path';
 import { ApiClient } from '../support/server.ts';
+import { REVIEWER_MEETS_CRITERIA } from '../support/incidents.ts';
 import { browserSuite, checkPage, continueAndSend, SCREENSHOTS } from './browser.ts';
 
 const FLOW_TIMEOUT = 120_000;
@@ -73,14 +74,7 @@ async function toActionPlan(id: string): Promise<void> {
   const businessUnit = await api('business-unit');
   await send(businessUnit, id, 'COMMISSIONED', {
     reviewerName: 'A. Reviewer',
-    reviewerCriteria: {
-      professionalKnowledge: true,
-      researchKnowledge: true,
-      recognisesComplexCircumstances: true,
-      avoidsHindsight: true,
-      communicatesFindings: true,
-      conflictOfInterest: false,
-    },
+    reviewerCriteria: REVIEWER_MEETS_CRITERIA,
     panelOfstedDfeInformedOn: '2022-11-20',
   });
   await send(businessUnit, id, 'FINAL_REPORT_RECEIVED', { receivedOn: '2023-04-20' });

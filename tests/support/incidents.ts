@@ -5,3 +5,13 @@
 export function notifiableIncident(awareOn: string, more: Record<string, unknown> = {}): Record<string, unknown> {
   return { awareOn, childDied: false, seriouslyHarmed: true, abuseOrNeglectKnownOrSuspected: true, lookedAfterChild: false, inArea: true, ...more };
 }
+
+/** A reviewer who meets every criterion of Working Together's for an independent reviewer, with no conflict of interest. */
+export const REVIEWER_MEETS_CRITERIA = {
+  professionalKnowledge: true,
+  researchKnowledge: true,
+  recognisesComplexCircumstances: true,
+  avoidsHindsight: true,
+  communicatesFindings: true,
+  conflictOfInterest: false,
+};

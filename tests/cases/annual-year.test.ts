@@ -1,0 +1,120 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { annualReport, annualReportProcesses, annualTableCsv, financialYear, financialYearOf, type AnnualReport } from '../../server/cases/annual-report.ts';
+import type { IsoDate } from '../../server/engine/definition.ts';
+import { project, type HistoryStep } from '../../server/engine/project.ts';
+import { decideCreate, decideEvent, type Decision } from '../../server/engine/step.ts';
+import type { CaseHistory } from '../../server/store/reports.ts';
+import { DRIVEN_UNTIL, driveYear, FIGURES_2021, FIGURES_2022, figures, VETO_EFFECTS_CSV_2022, YEAR_PARTNERSHIP } from '../support/annual-year.ts';
+import { shippedCatalogue } from '../support/catalogue.ts';
+
+/**
+ * The year of tests/support/annual-year.ts driven through the engine alone (no server, no store): each
+ * step decided as the server decides it, at midday UTC on the driver's date, and the histories handed
+ * to `annualReport` as the store would hand them. The same figures as the HTTP test, without a server.
+ */
+const catalogue = shippedCatalogue();
+const partnership = catalogue.partnerships.get(YEAR_PARTNERSHIP)!;
+const histories = new Map<string, CaseHistory>();
+
+async function drive(): Promise<void> {
+  let at = '';
+  const record = (key: string, process: string, decision: Decision, earlier: HistoryStep[]) => {
+    // Linked cases would need the service's naming; the year starts none, and must not start any unseen.
+    expect(decision.startCases, key).toEqual([]);
+    const version = partnership.processes.get(process)!.def.version;
+    histories.set(key, { id: key, process, processVersion: version, reference: null, steps: [...earlier, ...decision.steps] });
+  };
+  const actor = (role: string) => ({ username: `${YEAR_PARTNERSHIP}.${role}`, roles: [role] });
+  await driveYear({
+    async on(date) {
+      at = `${date}T12:00:00.000Z`;
+    },
+    async create(key, role, processId, data) {
+      const process = partnership.processes.get(processId)!;
+      record(key, processId, decideCreate(partnership, process, { data, actor: actor(role), at }), []);
+    },
+    async step(key, role, type, data = {}) {
+      const history = histories.get(key)!;
+      const process = partnership.processes.get(history.process)!;
+      const current = project(partnership, process, history.steps)!;
+      record(key, history.process, decideEvent(partnership, process, current, { type, data, actor: actor(role), at }), history.steps);
+    },
+  });
+}
+
+const tablesOf = (report: AnnualReport) => new Map(report.tables.map((t) => [t.id, t]));
+const reportOf = (year: number, of: readonly CaseHistory[] = [...histories.values()]) => annualReport(partnership, of, financialYear(year, partnership.def.timeZone));
+
+beforeAll(drive);
+
+describe('the annual report of 2022/23, from the histories alone', () => {
+  test('every table the processes declare, each with its hand-counted figures', () => {
+    const report = reportOf(2022);
+    expect(report).toMatchObject({ year: 2022, from: '2022-04-01', to: '2023-03-31' });
+    expect(report.tables.map((t) => t.id).sort()).toEqual(Object.keys(FIGURES_2022).sort());
+    const tables = tablesOf(report);
+    for (const [id, expected] of Object.entries(FIGURES_2022)) expect(figures(tables.get(id)), id).toEqual(expected);
+  });
+
+  test('the year before counts what happened in it', () => {
+    const tables = tablesOf(reportOf(2021));
+    for (const [id, expected] of Object.entries(FIGURES_2021)) expect(figures(tables.get(id)), id).toEqual(expected);
+  });
+
+  test('a year with no cases has every table, each row at nought', () => {
+    const report = reportOf(2022, []);
+    expect(report.tables.map((t) => t.id).sort()).toEqual(Object.keys(FIGURES_2022).sort());
+    for (const table of report.tables) {
+      expect(Object.values(table.total).every((n) => n === 0), table.id).toBe(true);
+      expect(table.rows.every((r) => Object.values(r.values).every((n) => n === 0)), table.id).toBe(true);
+    }
+  });
+
+  test('a process counts only its own cases: the disputes alone leave the vetoes and incidents at nought', () => {
+    const disputes = [...histories.values()].filter((h) => h.process === 'dispute-resolution');
+    const tables = tablesOf(reportOf(2022, disputes));
+    expect(figures(tables.get('escalations-by-scope'))).toEqual(FIGURES_2022['escalations-by-scope']);
+    expect(figures(tables.get('veto-effects')).Total).toEqual([0]);
+    expect(figures(tables.get('serious-incident-deadlines')).Total).toEqual([0, 0, 0]);
+  });
+
+  test("a table's columns: labels first, then counts, with the overdue column only where the table asks for it", () => {
+    const tables = tablesOf(reportOf(2022));
+    expect(tables.get('serious-incident-deadlines')!.columns).toEqual([
+      { id: 'label', label: 'Deadline', numeric: false },
+      { id: 'met', label: 'Met', numeric: true },
+      { id: 'missed', label: 'Missed', numeric: true },
+      { id: 'open', label: 'Not met yet', numeric: true },
+    ]);
+    expect(tables.get('action-plans')!.columns.map((c) => [c.id, c.numeric])).toEqual([['label', false], ['count', true], ['overdue', true]]);
+    expect(tables.get('veto-effects')!.columns.map((c) => [c.id, c.numeric])).toEqual([['label', false], ['count', true]]);
+  });
+
+  test('a table as CSV: a byte order mark, the title with the year in UK dates, labels quoted where they hold a comma, the total last', () => {
+    const report = reportOf(2022);
+    const csv = annualTableCsv(report, tablesOf(report).get('veto-effects')!);
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(csv.slice(1).trim().split('\r\n')).toEqual(VETO_EFFECTS_CSV_2022);
+    const deadlines = annualTableCsv(report, tablesOf(report).get('serious-incident-deadlines')!).trim().split('\r\n');
+    expect(deadlines[1]).toBe('Deadline,Met,Missed,Not met yet');
+    expect(deadlines.at(-1)).toBe('Total,7,4,0');
+  });
+});
+
+describe('financial years', () => {
+  test('April to March: 31 March is the year before, 1 April the year it names, in leap years too', () => {
+    const zone = 'Europe/London';
+    expect(financialYearOf('2023-03-31' as IsoDate, zone)).toEqual({ year: 2022, from: '2022-04-01', to: '2023-03-31', timeZone: zone });
+    expect(financialYearOf('2023-04-01' as IsoDate, zone).year).toBe(2023);
+    expect(financialYearOf('2024-02-29' as IsoDate, zone).year).toBe(2023);
+    expect(financialYearOf('2024-12-31' as IsoDate, zone).year).toBe(2024);
+    expect(financialYearOf(DRIVEN_UNTIL as IsoDate, zone).year).toBe(2023);
+  });
+
+  test('the processes the tables read are those that declare tables', () => {
+    const declaring = [...partnership.processes.values()].filter((p) => (p.def.reports?.tables ?? []).length > 0).map((p) => p.def.id);
+    expect(annualReportProcesses(partnership).sort()).toEqual(declaring.sort());
+    expect(declaring.length).toBeGreaterThan(0);
+    expect(annualReportProcesses(partnership).length).toBeLessThan(partnership.processes.size + 1);
+  });
+});
