@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  * tests/support/postgres-setup.ts finds or starts, or fails saying how to get one. The rest (the
  * engine, the configuration, the client, the browser) store nothing and run once.
  */
-const STORAGE_TESTS = ['tests/http/**/*.test.ts', 'tests/security/**/*.test.ts', 'tests/crash/**/*.test.ts', 'tests/store/storage.test.ts', 'tests/store/chain-per-case.test.ts', 'tests/store/case-lists.test.ts', 'tests/store/process-versions.test.ts'];
+const STORAGE_TESTS = ['tests/http/**/*.test.ts', 'tests/security/**/*.test.ts', 'tests/crash/**/*.test.ts', 'tests/store/storage.test.ts', 'tests/store/chain-per-case.test.ts', 'tests/store/case-lists.test.ts', 'tests/store/process-versions.test.ts', 'tests/store/reports.test.ts'];
 /** Each database's own backup: SQLite's `npm run backup`, PostgreSQL's `pg_dump` (README, "Backup and restore"). */
 const SQLITE_ONLY = ['tests/security/backup.test.ts'];
 /** The same for PostgreSQL, and several servers on one database, which only PostgreSQL allows. */

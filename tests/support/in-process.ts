@@ -16,6 +16,9 @@ import { MovableClock } from './server.ts';
  */
 export interface InProcess {
   db: Database;
+  /** Where the database is, and a directory of its own beside it (for copies). */
+  databaseUrl: string;
+  dir: string;
   service: CaseService;
   clock: MovableClock;
   /** `<partnership>.<role>` holding that one role, as the demo users do. */
@@ -34,6 +37,8 @@ export async function inProcess(moment: string): Promise<InProcess> {
   const service = new CaseService(db, versions.catalogue, clock);
   return {
     db,
+    databaseUrl: url,
+    dir,
     service,
     clock,
     user: (partnership, ...roles) => ({ username: `${partnership}.${roles.join('+')}`, partnership, roles }),
