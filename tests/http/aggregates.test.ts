@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { readableCasesSql, type Reader, type SqlFilter } from '../../server/cases/access.ts';
-import { historyInPeriod, readYearlySummary, utcDatesAround, type Period } from '../../server/cases/reports.ts';
+import { readableCasesSql, type Reader } from '../../server/cases/access.ts';
+import { readYearlySummary } from '../../server/cases/reports.ts';
 import { checkAggregates } from '../../server/store/aggregates.ts';
-import type { CompiledPartnership } from '../../server/engine/catalogue.ts';
 import type { IsoDate } from '../../server/engine/definition.ts';
 import type { Connection, Database } from '../../server/store/database.ts';
-import { casesForPeriod, historyOnUtcDates } from '../../server/store/reports.ts';
 import { shippedCatalogue } from '../support/catalogue.ts';
 import { openTestConnection, openTestDatabase } from '../support/database.ts';
-import { deadlinesDueInRange, summarise } from '../support/summary-by-rows.ts';
+import { summaryFromRows } from '../support/summary-by-rows.ts';
 import { ApiClient, startTestServer, type TestServer } from '../support/server.ts';
 import { runScript } from '../security/support.ts';
 
@@ -127,17 +125,6 @@ test('the overdue filter and the statechart counts answer as the old count of ev
   expect(overdue).not.toContain(ids.notYetDue);
 });
 
-/** The yearly summary as the route counted it before the aggregates: every row of the period read and folded. */
-async function summaryFromRows(of: CompiledPartnership, readable: SqlFilter, period: Period) {
-  const utc = utcDatesAround(period);
-  const processes = [...of.processes.values()];
-  const history = historyInPeriod(await historyOnUtcDates(reader, { partnership: of.def.id, processes: processes.map((p) => p.def.id), readable, fromUtc: utc.from, toUtc: utc.to }), period);
-  const range = { from: period.from, to: period.to, createdFromUtc: utc.from, createdToUtc: utc.to };
-  const cases = (await Promise.all(processes.map((p) => casesForPeriod(reader, of.def.id, p.def.id, p.def.reports?.caseDate, readable, range)))).flat();
-  const deadlines = await deadlinesDueInRange(reader, of.def.id, readable, period.from, period.to);
-  return summarise(of, { history, cases, deadlines }, period, TODAY);
-}
-
 test('the yearly summary counted from aggregates is the summary counted from every row, for each reader and period', async () => {
   const periods = [
     { from: '2026-01-01', to: '2026-12-31' },
@@ -152,7 +139,7 @@ test('the yearly summary counted from aggregates is the summary counted from eve
     const readable = readableCasesSql(of, readerOf(client), 'c');
     for (const { from, to } of periods) {
       const period = { from, to, timeZone: of.def.timeZone };
-      const fromRows = await summaryFromRows(of, readable, period);
+      const fromRows = await summaryFromRows(reader, of, readable, period, TODAY);
       expect(await readYearlySummary(reader, of, readable, period, TODAY), `${username} ${from}..${to}`).toEqual(fromRows);
       expect(ok(await client.get(`/api/partnerships/${of.def.id}/reports/summary?from=${from}&to=${to}`)).processes).toEqual(fromRows);
     }

@@ -3,11 +3,11 @@
  * 013's aggregates): the reference tests/http/aggregates.test.ts compares `readYearlySummary` with.
  */
 import type { SqlFilter } from '../../server/cases/access.ts';
-import { caseDateOf, summariseCounts, type Period, type ProcessSummary } from '../../server/cases/reports.ts';
+import { caseDateOf, historyInPeriod, summariseCounts, utcDatesAround, type Period, type ProcessSummary } from '../../server/cases/reports.ts';
 import type { CompiledPartnership } from '../../server/engine/catalogue.ts';
 import type { IsoDate } from '../../server/engine/definition.ts';
 import type { Connection } from '../../server/store/database.ts';
-import type { CaseDateRow, HistoryRow } from '../../server/store/reports.ts';
+import { casesForPeriod, historyOnUtcDates, type CaseDateRow, type HistoryRow } from '../../server/store/reports.ts';
 
 interface DeadlineRow {
   process: string;
@@ -62,4 +62,15 @@ export function summarise(
     opened,
     deadlines: input.deadlines.map((d) => ({ process: d.process, id: d.id, past: d.due < today, met: d.met, satisfiable: d.satisfiedBy !== null, final: d.final, corrected: d.corrected, count: 1 })),
   });
+}
+
+/** The yearly summary as the route counted it before the aggregates: every row of the period read and folded. */
+export async function summaryFromRows(reader: Connection, of: CompiledPartnership, readable: SqlFilter, period: Period, today: IsoDate): Promise<ProcessSummary[]> {
+  const utc = utcDatesAround(period);
+  const processes = [...of.processes.values()];
+  const history = historyInPeriod(await historyOnUtcDates(reader, { partnership: of.def.id, processes: processes.map((p) => p.def.id), readable, fromUtc: utc.from, toUtc: utc.to }), period);
+  const range = { from: period.from, to: period.to, createdFromUtc: utc.from, createdToUtc: utc.to };
+  const cases = (await Promise.all(processes.map((p) => casesForPeriod(reader, of.def.id, p.def.id, p.def.reports?.caseDate, readable, range)))).flat();
+  const deadlines = await deadlinesDueInRange(reader, of.def.id, readable, period.from, period.to);
+  return summarise(of, { history, cases, deadlines }, period, today);
 }
