@@ -1,51 +1,25 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { annualReport, annualReportProcesses, annualTableCsv, financialYear, financialYearOf, type AnnualReport } from '../../server/cases/annual-report.ts';
 import type { IsoDate } from '../../server/engine/definition.ts';
-import { project, type HistoryStep } from '../../server/engine/project.ts';
-import { decideCreate, decideEvent, type Decision } from '../../server/engine/step.ts';
 import type { CaseHistory } from '../../server/store/reports.ts';
-import { DRIVEN_UNTIL, driveYear, FIGURES_2021, FIGURES_2022, figures, VETO_EFFECTS_CSV_2022, YEAR_PARTNERSHIP } from '../support/annual-year.ts';
+import { DRIVEN_UNTIL, FIGURES_2021, FIGURES_2022, figures, VETO_EFFECTS_CSV_2022, YEAR_PARTNERSHIP, yearThroughEngine } from '../support/annual-year.ts';
 import { shippedCatalogue } from '../support/catalogue.ts';
 
 /**
- * The year of tests/support/annual-year.ts driven through the engine alone (no server, no store): each
- * step decided as the server decides it, at midday UTC on the driver's date, and the histories handed
- * to `annualReport` as the store would hand them. The same figures as the HTTP test, without a server.
+ * The year of tests/support/annual-year.ts driven through the engine alone (no server, no store), the
+ * histories handed to `annualReport` as the store would hand them. The same figures as the HTTP test,
+ * without a server.
  */
 const catalogue = shippedCatalogue();
 const partnership = catalogue.partnerships.get(YEAR_PARTNERSHIP)!;
-const histories = new Map<string, CaseHistory>();
-
-async function drive(): Promise<void> {
-  let at = '';
-  const record = (key: string, process: string, decision: Decision, earlier: HistoryStep[]) => {
-    // Linked cases would need the service's naming; the year starts none, and must not start any unseen.
-    expect(decision.startCases, key).toEqual([]);
-    const version = partnership.processes.get(process)!.def.version;
-    histories.set(key, { id: key, process, processVersion: version, reference: null, steps: [...earlier, ...decision.steps] });
-  };
-  const actor = (role: string) => ({ username: `${YEAR_PARTNERSHIP}.${role}`, roles: [role] });
-  await driveYear({
-    async on(date) {
-      at = `${date}T12:00:00.000Z`;
-    },
-    async create(key, role, processId, data) {
-      const process = partnership.processes.get(processId)!;
-      record(key, processId, decideCreate(partnership, process, { data, actor: actor(role), at }), []);
-    },
-    async step(key, role, type, data = {}) {
-      const history = histories.get(key)!;
-      const process = partnership.processes.get(history.process)!;
-      const current = project(partnership, process, history.steps)!;
-      record(key, history.process, decideEvent(partnership, process, current, { type, data, actor: actor(role), at }), history.steps);
-    },
-  });
-}
+let histories: Map<string, CaseHistory>;
 
 const tablesOf = (report: AnnualReport) => new Map(report.tables.map((t) => [t.id, t]));
 const reportOf = (year: number, of: readonly CaseHistory[] = [...histories.values()]) => annualReport(partnership, of, financialYear(year, partnership.def.timeZone));
 
-beforeAll(drive);
+beforeAll(async () => {
+  histories = await yearThroughEngine(partnership);
+});
 
 describe('the annual report of 2022/23, from the histories alone', () => {
   test('every table the processes declare, each with its hand-counted figures', () => {

@@ -1,3 +1,8 @@
+import { expect } from 'vitest';
+import type { CompiledPartnership } from '../../server/engine/catalogue.ts';
+import { project, type HistoryStep } from '../../server/engine/project.ts';
+import { decideCreate, decideEvent, type Decision } from '../../server/engine/step.ts';
+import type { CaseHistory } from '../../server/store/reports.ts';
 import { notifiableIncident, REVIEWER_MEETS_CRITERIA } from './incidents.ts';
 
 /**
@@ -173,6 +178,39 @@ export async function driveYear({ on, create, step }: YearDriver): Promise<void>
 function openIncidents(counts: Record<string, number[]>): Record<string, number[]> {
   const stages = ['Notification', 'Rapid review', "Awaiting the Independent Chair Assurance Group's decision", 'Awaiting the National Panel', 'Commissioning a reviewer', 'Review in progress', 'Preparing publication', 'Action plan'];
   return { ...Object.fromEntries(stages.map((stage) => [stage, counts[stage] ?? [0]])), Total: counts.Total! };
+}
+
+/**
+ * The year driven through the engine alone (no server, no store): each step decided as the server
+ * decides it, at midday UTC on the driver's date, each case's history as the store would hand it
+ * over, by the year's key for the case (`D1`, `S5`).
+ */
+export async function yearThroughEngine(partnership: CompiledPartnership): Promise<Map<string, CaseHistory>> {
+  const histories = new Map<string, CaseHistory>();
+  let at = '';
+  const record = (key: string, process: string, decision: Decision, earlier: HistoryStep[]) => {
+    // Linked cases would need the service's naming; the year starts none, and must not start any unseen.
+    expect(decision.startCases, key).toEqual([]);
+    const version = partnership.processes.get(process)!.def.version;
+    histories.set(key, { id: key, process, processVersion: version, reference: null, steps: [...earlier, ...decision.steps] });
+  };
+  const actor = (role: string) => ({ username: `${YEAR_PARTNERSHIP}.${role}`, roles: [role] });
+  await driveYear({
+    async on(date) {
+      at = `${date}T12:00:00.000Z`;
+    },
+    async create(key, role, processId, data) {
+      const process = partnership.processes.get(processId)!;
+      record(key, processId, decideCreate(partnership, process, { data, actor: actor(role), at }), []);
+    },
+    async step(key, role, type, data = {}) {
+      const history = histories.get(key)!;
+      const process = partnership.processes.get(history.process)!;
+      const current = project(partnership, process, history.steps)!;
+      record(key, history.process, decideEvent(partnership, process, current, { type, data, actor: actor(role), at }), history.steps);
+    },
+  });
+  return histories;
 }
 
 /**

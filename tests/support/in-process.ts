@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaseService, type User } from '../../server/cases/service.ts';
+import type { Catalogue } from '../../server/engine/catalogue.ts';
 import type { Database } from '../../server/store/database.ts';
 import { migrate } from '../../server/store/migrate.ts';
 import { storeProcessVersions } from '../../server/store/process-versions.ts';
@@ -26,11 +27,11 @@ export interface InProcess {
   close(): Promise<void>;
 }
 
-export async function inProcess(moment: string): Promise<InProcess> {
+/** `catalogue`: another configuration than the shipped one (a changed copy of it, loaded by the test). */
+export async function inProcess(moment: string, catalogue: Catalogue = shippedCatalogue()): Promise<InProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'in-process-'));
   const url = await newTestDatabase(dir);
   const db = await openTestDatabase(url);
-  const catalogue = shippedCatalogue();
   await migrate(db, { catalogue });
   const clock = new MovableClock(moment);
   const versions = await storeProcessVersions(db, catalogue, { now: clock.now() });
