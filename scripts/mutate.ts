@@ -7,6 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { Stryker } from '@stryker-mutator/core';
+import { recordMeasured } from './mutation-reports.ts';
 
 /** Test files under tests/http/ and tests/security/, by name: each starts a server, so each folder takes only those that reach it. */
 const http = (...names: string[]) => names.map((name) => `tests/http/${name}.test.ts`);
@@ -23,7 +24,8 @@ const TESTS_OF: Record<string, readonly string[]> = {
   engine: ['tests/engine/**/*.test.ts', 'tests/clock.test.ts'],
   auth: ['tests/auth/**/*.test.ts'],
   http: [
-    ...http('errors', 'cases-list', 'history-record', 'dry-run', 'form-choices', 'several-roles', 'escalation-log-paging'),
+    ...http('errors', 'cases-list', 'history-record', 'dry-run', 'form-choices', 'several-roles', 'escalation-log-paging', 'openapi'),
+    ...http('reports', 'annual-report', 'notifications', 'configuration', 'process-versions'),
     ...security('bad-input', 'csrf', 'headers-and-logs', 'utf8-bodies'),
   ],
   store: ['tests/store/**/*.test.ts', 'tests/auth/login-throttle.test.ts', ...security('backup', 'history-hash-fields')],
@@ -75,4 +77,5 @@ for (const { folder, mutate, name } of targets as Target[]) {
     htmlReporter: { fileName: `reports/mutation/${name}.html` },
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
   }).runMutationTest();
+  recordMeasured(name);
 }

@@ -1,16 +1,17 @@
 /**
  * `npx tsx scripts/mutation-scores.ts [report…]`: the mutation score per folder under server/ from
- * Stryker's JSON reports (by default every reports/mutation/*.json: `npm run mutate` keeps one per
- * folder or part of a folder), as the Markdown table the README keeps, so the table is regenerated
- * rather than typed. A file in more than one report is counted from the last one named.
+ * Stryker's JSON reports (by default every reports/mutation/*.json, oldest first: `npm run mutate` keeps
+ * one per folder or part of a folder and records when it made each), as the Markdown table the README
+ * keeps, so the table is regenerated rather than typed. A file in more than one report is counted from
+ * the last one named, by default the newest.
  *
  * The score is Stryker's own: killed and timed-out mutants over all that a test could have caught
  * (killed, timeout, survived, no coverage). Compile and runtime errors and ignored mutants are
  * left out, as Stryker leaves them out.
  */
 import { readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { DETECTED, readReports, UNDETECTED, type MutationReport } from './mutation-reports.ts';
+import { relative, resolve } from 'node:path';
+import { DETECTED, readReports, reportsOldestFirst, UNDETECTED, type MutationReport } from './mutation-reports.ts';
 
 interface FolderScore {
   killed: number;
@@ -48,8 +49,7 @@ function percent({ killed, survived, noCoverage }: FolderScore): string {
   return total === 0 ? 'n/a' : `${((100 * killed) / total).toFixed(1)} %`;
 }
 
-const REPORTS = 'reports/mutation';
-const paths = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(REPORTS).filter((name) => name.endsWith('.json')).sort().map((name) => join(REPORTS, name));
+const paths = process.argv.length > 2 ? process.argv.slice(2) : reportsOldestFirst();
 const report = readReports(paths);
 /** The TypeScript files under `folder`, all of which a whole-folder run mutates. */
 function filesIn(folder: string): number {
