@@ -17,7 +17,7 @@ interface Operation {
   requestBody?: unknown;
   responses: Record<string, { description?: string; content?: Record<string, unknown> }>;
 }
-const operations = Object.entries(openApiDocument.paths as Record<string, Record<string, Operation>>).flatMap(([template, byMethod]) =>
+const operations = Object.entries(openApiDocument.paths as unknown as Record<string, Record<string, Operation>>).flatMap(([template, byMethod]) =>
   Object.entries(byMethod).map(([method, operation]) => ({ method: method.toUpperCase(), template, operation })),
 );
 
@@ -35,7 +35,7 @@ const PARAMETERS = (): Record<string, string> => ({
 /** The path with its parameters filled in, and the query parameters the operation requires. */
 function filled(template: string, operation?: Operation): string {
   // A template's difference needs a process whose file extends one: Merton's incidents extend the shared CSPR.
-  const values = { ...PARAMETERS(), ...(template.endsWith('/template-difference') ? { proc: 'cspr' } : {}) };
+  const values: Record<string, string> = { ...PARAMETERS(), ...(template.endsWith('/template-difference') ? { proc: 'cspr' } : {}) };
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
   const required = (operation?.parameters ?? []).filter((p) => p.in === 'query' && p.required === true);
   return required.length === 0 ? path : `${path}?${new URLSearchParams(required.map((p) => [p.name, '1']))}`;
