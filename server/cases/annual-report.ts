@@ -11,6 +11,7 @@ import { evaluateCondition, readPath } from '../engine/expressions.ts';
 import { environment, project, type HistoryStep, type Projection } from '../engine/project.ts';
 import type { CaseHistory } from '../store/reports.ts';
 import { answerOptions, type AnswerOption } from './answer-labels.ts';
+import { deadlineGroupLabel, deadlineOf } from './deadline-groups.ts';
 import { caseDateOf, toCsv, valuesAt } from './reports.ts';
 
 /** A financial year: 1 April of `year` to 31 March of the next, dates in `timeZone`. */
@@ -280,16 +281,15 @@ function countTable(partnership: CompiledPartnership, process: CompiledProcess, 
   if (table.count === 'deadlines') {
     const columns = [labelColumn, { id: 'met', label: 'Met', numeric: true }, { id: 'missed', label: 'Missed', numeric: true }, { id: 'open', label: 'Not met yet', numeric: true }];
     const rows = table.deadlines.map((id) => {
-      const perItem = process.def.deadlines?.[id]?.each !== undefined;
       const values = { met: 0, missed: 0, open: 0 };
       for (const replayed of cases) {
         // What is known now: a deadline due in the year and met after it, by a date recorded late, is met.
         for (const d of replayed.now.deadlines) {
-          if (!(d.id === id || (perItem && d.id.startsWith(`${id}-`))) || !inYear(d.due, year) || d.satisfiedBy === null) continue;
+          if (deadlineOf(process.def, d.id) !== id || !inYear(d.due, year) || d.satisfiedBy === null) continue;
           values[d.met === true ? 'met' : d.met === false ? 'missed' : 'open']++;
         }
       }
-      return { label: process.def.deadlines?.[id]?.label ?? id, values };
+      return { label: deadlineGroupLabel(process.def, id) ?? id, values };
     });
     const total = Object.fromEntries(columns.slice(1).map((c) => [c.id, rows.reduce((sum, r) => sum + (r.values[c.id as keyof typeof r.values] ?? 0), 0)]));
     return { ...base, columns, rows, total };

@@ -2,7 +2,7 @@ import { allProcessVersions, processVersion, type CompiledPartnership, type Comp
 import { PSEUDO_ROLES } from '../engine/definition.ts';
 import { CALENDAR_CHANGED_EVENT, VERSION_MIGRATED_EVENT } from '../engine/project.ts';
 import { addCalendarDays, dateInZone, isIsoDate } from '../engine/dates/index.ts';
-import type { IsoDate, ProcessDef } from '../engine/definition.ts';
+import type { IsoDate } from '../engine/definition.ts';
 import { readPath } from '../engine/expressions.ts';
 import { BadRequestError } from '../engine/errors.ts';
 import type { Connection } from '../store/database.ts';
@@ -22,6 +22,7 @@ import {
   type TransitionCount,
 } from '../store/reports.ts';
 import type { SqlFilter } from './access.ts';
+import { deadlineGroupLabel, deadlineOf } from './deadline-groups.ts';
 
 /** Open ends of a report's range. */
 export const OPEN_FROM = '0000-01-01';
@@ -382,27 +383,12 @@ export async function readYearlySummary(db: Connection, partnership: CompiledPar
   return summariseCounts(partnership, { transitions, outcomeSteps: edgeSteps, outcomeAnswers, opened, deadlines });
 }
 
-/**
- * The deadline a counted one is of: itself, or, for one of a list's items (`action-due-3`, the third
- * action's), the deadline the process declares for each item, so that the summary counts the actions
- * of every case together instead of "action 1" of each case as one deadline.
- */
-function deadlineOf(def: ProcessDef, id: string): string {
-  if (def.deadlines?.[id] !== undefined) return id;
-  return Object.entries(def.deadlines ?? {}).find(([key, d]) => d.each !== undefined && id.startsWith(`${key}-`))?.[0] ?? id;
-}
-
-/**
- * A deadline's label as the newest version of the process that has it says (an older version's when
- * only it has it). One per list item is worded by each item ("Action 1: …"): the summary names the list.
- */
+/** A deadline's label as the newest version of the process that has it says (an older version's when only it has it). */
 function deadlineLabel(partnership: CompiledPartnership, processId: string, deadlineId: string): string {
   const versions = allProcessVersions(partnership).filter((p) => p.def.id === processId);
   const newest = partnership.processes.get(processId);
   const having = [...(newest === undefined ? [] : [newest]), ...versions.reverse()].find((p) => p.def.deadlines?.[deadlineId] !== undefined);
-  const deadline = having?.def.deadlines?.[deadlineId];
-  if (deadline?.each !== undefined) return `${having!.def.lists?.[deadline.each]?.label ?? deadline.each}: each item's deadline`;
-  return deadline?.label ?? deadlineId;
+  return (having === undefined ? undefined : deadlineGroupLabel(having.def, deadlineId)) ?? deadlineId;
 }
 
 /**

@@ -1,10 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { annualReport, financialYear } from '../../server/cases/annual-report.ts';
-import { compileProcess, type CompiledPartnership } from '../../server/engine/catalogue.ts';
-import type { ReportTableDef } from '../../server/engine/definition.ts';
 import type { HistoryStep } from '../../server/engine/project.ts';
 import type { CaseHistory } from '../../server/store/reports.ts';
-import { shippedCatalogue } from '../support/catalogue.ts';
+import { shippedCatalogue, withReportTables } from '../support/catalogue.ts';
 
 /**
  * Items of a list the case holds, counted as each case held it at the year's last instant, by a field,
@@ -13,11 +11,6 @@ import { shippedCatalogue } from '../support/catalogue.ts';
  */
 const merton = shippedCatalogue().partnerships.get('merton')!;
 
-function withTables(partnership: CompiledPartnership, processId: string, tables: ReportTableDef[]): CompiledPartnership {
-  const process = partnership.processes.get(processId)!;
-  const def = { ...process.def, reports: { ...process.def.reports, tables } };
-  return { ...partnership, processes: new Map([[processId, compileProcess(def)]]) };
-}
 
 const created = (at: string, data: Record<string, unknown>): HistoryStep => ({ seq: 1, type: 'CREATE', from: null, to: 'action-plan', by: 'merton.business-unit', at, data, effects: {} });
 const history = (id: string, steps: HistoryStep[]): CaseHistory => ({ id, process: 'cspr', processVersion: 1, reference: null, steps });
@@ -25,7 +18,7 @@ const history = (id: string, steps: HistoryStep[]): CaseHistory => ({ id, proces
 const actions = (list: { due: string; status: string }[]) => ({ awareOn: '2022-01-10', actions: list.map((a, i) => ({ id: String(i + 1), action: `Action ${i + 1}`, owner: 'LA', ...a })) });
 
 describe('items of a list fact at the year end', () => {
-  const partnership = withTables(merton, 'cspr', [
+  const partnership = withReportTables(merton, 'cspr', [
     {
       id: 'cost-shares',
       title: 'Review cost shares by partner',

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { annualReport, annualReportProcesses, annualTableCsv, financialYear, financialYearOf, type AnnualReport } from '../../server/cases/annual-report.ts';
-import type { IsoDate } from '../../server/engine/definition.ts';
+import type { IsoDate, ReportTableDef } from '../../server/engine/definition.ts';
 import type { CaseHistory } from '../../server/store/reports.ts';
 import { DRIVEN_UNTIL, FIGURES_2021, FIGURES_2022, figures, VETO_EFFECTS_CSV_2022, YEAR_PARTNERSHIP, yearThroughEngine } from '../support/annual-year.ts';
-import { shippedCatalogue } from '../support/catalogue.ts';
+import { shippedCatalogue, withReportTables } from '../support/catalogue.ts';
 
 /**
  * The year of tests/support/annual-year.ts driven through the engine alone (no server, no store), the
@@ -72,6 +72,62 @@ describe('the annual report of 2022/23, from the histories alone', () => {
     const deadlines = annualTableCsv(report, tablesOf(report).get('serious-incident-deadlines')!).trim().split('\r\n');
     expect(deadlines[1]).toBe('Deadline,Met,Missed,Not met yet');
     expect(deadlines.at(-1)).toBe('Total,7,4,0');
+  });
+});
+
+describe("what a table may declare, over the same year", () => {
+  const reportWith = (processId: string, tables: ReportTableDef[], year = 2022) =>
+    tablesOf(annualReport(withReportTables(partnership, processId, tables), [...histories.values()], financialYear(year, partnership.def.timeZone)));
+
+  test("a row's own date field decides which year its step counts in; a step in several rows counts once in the total", () => {
+    const table = reportWith('veto-review', [
+      {
+        id: 'vetoes', title: 'Vetoes', description: 'Recorded and held', rowHeader: 'Counted by', count: 'events', chart: true,
+        rows: [{ label: 'By the conference', events: ['CREATE'], date: 'conferenceDate' }, { label: 'By the day recorded', events: ['CREATE'] }],
+      },
+    ]).get('vetoes')!;
+    // By conference: V2, V3, V4 and V5 (31 March, recorded 3 April); by recording: V1 (recorded 20 April 2022), V2, V3, V4.
+    expect(figures(table)).toEqual({ 'By the conference': [4], 'By the day recorded': [4], Total: [5] });
+    expect(table).toMatchObject({ title: 'Vetoes', description: 'Recorded and held', chart: true, columns: [{ id: 'label', label: 'Counted by' }, { id: 'count', label: 'Number' }] });
+  });
+
+  test("a table's date field counts each step by it: the vetoes by their conference, the effect as each gave it", () => {
+    const table = reportWith('veto-review', [{ id: 'effects', title: 'Effects', rowHeader: 'Effect', count: 'events', events: ['CREATE'], date: 'conferenceDate', by: { field: 'vetoEffect' } }]).get('effects')!;
+    expect(figures(table)).toMatchObject({ 'The child remains subject to a child protection plan': [3], 'Not recorded': [1], Total: [4] });
+    expect(table).toMatchObject({ description: null, chart: false });
+  });
+
+  test('time taken in calendar days, from raised to resolved, banded', () => {
+    const table = reportWith('dispute-resolution', [
+      {
+        id: 'days', title: 'Days', rowHeader: 'Time', count: 'events', to: ['resolved'],
+        by: { timeTaken: { unit: 'calendarDays', bands: [{ label: 'Within 10 days', upTo: 10 }, { label: 'Within 30 days', upTo: 30 }, { label: 'Longer' }] } },
+      },
+    ]).get('days')!;
+    // D1 25 March to 20 April 2022: 26 days; D2 1 to 10 June: 9; D3 12 September to 10 January: 120.
+    expect(figures(table)).toEqual({ 'Within 10 days': [1], 'Within 30 days': [1], Longer: [1], Total: [3] });
+  });
+
+  test("a list's per-item deadline counts every item of every case together, under the list's name", () => {
+    const table = reportWith('cspr', [{ id: 'actions', title: 'Actions', rowHeader: 'Deadline', count: 'deadlines', deadlines: ['action-due', 'final-report'] }]).get('actions')!;
+    // S1's first action (due 28 February, done 5 April) and S5's (due 10 March, done 21 March): both missed; S1's
+    // second is due in June 2023, after the year.
+    expect(figures(table)).toEqual({ "Action plan: each item's deadline": [0, 2, 0], 'Receive the final report': [1, 1, 0], Total: [1, 3, 0] });
+  });
+
+  test('cases open at the year end: every stage that is not final, a heading of its own or "Open cases"', () => {
+    const open = reportWith('veto-review', [{ id: 'open', title: 'Open', rowHeader: 'Stage', count: 'openAtYearEnd' }]).get('open')!;
+    expect(open.columns.map((c) => c.label)).toEqual(['Stage', 'Open cases']);
+    expect(figures(open).Total).toEqual([2]);
+    const headed = reportWith('veto-review', [{ id: 'open', title: 'Open', rowHeader: 'Stage', countHeader: 'Vetoes', count: 'openAtYearEnd' }]).get('open')!;
+    expect(headed.columns.map((c) => c.label)).toEqual(['Stage', 'Vetoes']);
+  });
+
+  test('items given by a step, by a field of each item, on the date of the step', () => {
+    const table = reportWith('veto-review', [{ id: 'outputs', title: 'Outputs', rowHeader: 'Kind', count: 'items', list: 'learningOutputs', events: ['CLOSE'], by: { field: 'kind' } }]).get('outputs')!;
+    // V1 (20 April) a briefing; V2 (1 July) a briefing and a learning on a page; V3 closed on 5 April 2023.
+    expect(figures(table)).toEqual({ '7-minute briefing': [2], 'Learning on a page': [1], Total: [3] });
+    expect(figures(reportWith('veto-review', [{ id: 'outputs', title: 'Outputs', rowHeader: 'Kind', count: 'items', list: 'learningOutputs', events: ['CLOSE'], by: { field: 'kind' } }], 2023).get('outputs'))).toMatchObject({ 'Learning on a page': [1], Total: [1] });
   });
 });
 
