@@ -24,7 +24,7 @@ const TESTS_OF: Record<string, readonly string[]> = {
   engine: ['tests/engine/**/*.test.ts', 'tests/clock.test.ts'],
   auth: ['tests/auth/**/*.test.ts'],
   http: [
-    ...http('errors', 'cases-list', 'history-record', 'dry-run', 'form-choices', 'several-roles', 'escalation-log-paging', 'openapi', 'request-edges'),
+    ...http('errors', 'cases-list', 'history-record', 'dry-run', 'form-choices', 'several-roles', 'escalation-log-paging', 'openapi', 'request-edges', 'definitions'),
     ...http('reports', 'annual-report', 'notifications', 'configuration', 'process-versions'),
     ...security('bad-input', 'csrf', 'headers-and-logs', 'utf8-bodies'),
   ],
