@@ -88,6 +88,16 @@ describe('timers and what the service follows', () => {
     expect(after.state).not.toBe(scr.state);
   });
 
+  test("a timer whose case has moved on before its day never fires", async () => {
+    app.clock.moveTo('2020-06-02T09:00');
+    const lscb = app.user('rotherham', 'lscb');
+    const scr = await app.service.create(lscb, 'rotherham', 'scr-transition', { title: 'Child M', decisionDate: '2019-09-12' });
+    await app.service.sendEvent(lscb, scr.id, { type: 'PUBLISHED', data: { publishedOn: '2020-06-01' }, expectedVersion: scr.version });
+    app.clock.moveTo('2020-10-01T09:00');
+    expect(await app.service.fireDueTimers()).toBe(0);
+    expect((await app.service.get(lscb, scr.id)).history.map((h: { type: string }) => h.type)).toEqual(['CREATE', 'PUBLISHED']);
+  });
+
   test('a renamed partner rewords the stored tasks of its cases, once; nothing in the history changes', async () => {
     const partner = app.user('merton', 'statutory-partner');
     const dispute = await app.service.create(partner, 'merton', 'dispute-resolution', { summary: 'A dispute' });
