@@ -217,3 +217,57 @@ describe('the outbox worker', () => {
     // Two starts of a child server (tsx compiling it each time) take tens of seconds on a machine with both cores busy.
   }, 180_000);
 });
+
+describe('the notifications list and marking read', () => {
+  let server: TestServer;
+  const as = (username: string) => ApiClient.signIn(server, username);
+  beforeAll(async () => {
+    server = await startTestServer({ now: '2026-12-01' });
+    const partner = await as('merton.statutory-partner');
+    for (const summary of ['One', 'Two', 'Three']) {
+      const created = await partner.createCase('merton', 'dispute-resolution', { summary });
+      expect((await partner.sendEvent(created.body.id, 'UNRESOLVED', { attendees: ['lb-merton'] }, 1)).status).toBe(200);
+    }
+  });
+  afterAll(() => server.close());
+
+  test('newest first, as many as asked; a limit that is not a whole number from 1 is refused', async () => {
+    const ip = await as('merton.independent-person');
+    const all = (await ip.get('/api/notifications')).body;
+    expect(all.unread).toBe(3);
+    expect(all.items).toHaveLength(3);
+    expect(all.items.map((n: { id: number }) => n.id)).toEqual([...all.items.map((n: { id: number }) => n.id)].sort((a: number, b: number) => b - a));
+    expect(all.items[0]).toMatchObject({ kind: 'waiting', deadline: null, readAt: null });
+    expect((await ip.get('/api/notifications?limit=1')).body).toMatchObject({ unread: 3, items: [{ id: all.items[0].id }] });
+    expect((await ip.get('/api/notifications?limit=')).body.items).toHaveLength(3);
+    expect((await ip.get('/api/notifications?limit=1000')).body.items).toHaveLength(3);
+    for (const bad of ['0', '-1', '1.5', 'abc']) {
+      const res = await ip.get(`/api/notifications?limit=${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error.message).toMatch(/^limit must be a whole number from 1 to \d+$/);
+    }
+  });
+
+  test("marking one read twice keeps its first time; an id that is not a number is not found; marking all read leaves others' alone", async () => {
+    const ip = await as('merton.independent-person');
+    const [newest] = (await ip.get('/api/notifications')).body.items;
+    expect((await ip.request('POST', `/api/notifications/${newest.id}/read`)).body).toEqual({ unread: 2 });
+    const first = (await ip.get('/api/notifications')).body.items[0].readAt;
+    expect(first).not.toBeNull();
+    expect((await ip.request('POST', `/api/notifications/${newest.id}/read`)).body).toEqual({ unread: 2 });
+    expect((await ip.get('/api/notifications')).body.items[0].readAt).toBe(first);
+    for (const id of ['abc', '1e3', '1234567890123456', '99999']) {
+      const res = await ip.request('POST', `/api/notifications/${id}/read`);
+      expect(res.status, id).toBe(404);
+      expect(res.body.error.message).toBe(`No notification "${id}" for you`);
+    }
+    const scrutineer = await as('merton.independent-scrutineer');
+    const theirs = (await scrutineer.get('/api/notifications')).body.unread;
+    expect((await ip.request('POST', '/api/notifications/read')).body).toEqual({ unread: 0 });
+    const after = (await ip.get('/api/notifications')).body;
+    expect(after.unread).toBe(0);
+    expect(after.items.every((n: { readAt: string | null }) => n.readAt !== null)).toBe(true);
+    expect(after.items[0].readAt).toBe(first);
+    expect((await scrutineer.get('/api/notifications')).body.unread).toBe(theirs);
+  });
+});
