@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const REPORTS_DIR = 'reports/mutation';
+const REPORTS_DIR = 'reports/mutation';
 /** When each report was made, by its name (`cases`, `store.references.ts`): file times do not survive a clone. */
 const MEASURED_FILE = join(REPORTS_DIR, 'measured.json');
 

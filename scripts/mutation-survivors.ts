@@ -30,7 +30,8 @@ if (asked.length === 0) {
   console.error('Usage: npx tsx scripts/mutation-survivors.ts <folder> (every report of server/<folder>) | reports/mutation/<report>.json…');
   process.exit(2);
 }
-const ofFolder = (folder: string) => reportsOldestFirst().filter((path) => [`${folder}.json`].includes(basename(path)) || basename(path).startsWith(`${folder}.`));
+// `cases.json` (the whole folder) and `cases.<part>.json`: every name that starts `cases.`.
+const ofFolder = (folder: string) => reportsOldestFirst().filter((path) => basename(path).startsWith(`${folder}.`));
 const paths = asked.flatMap((arg) => (arg.endsWith('.json') ? [arg] : ofFolder(arg)));
 for (const [file, { source, mutants }] of Object.entries(readReports(paths).files).sort(([a], [b]) => a.localeCompare(b))) {
   const uncaught = mutants.filter(({ status }) => UNDETECTED.has(status)).sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -8,6 +8,7 @@ import type { Catalogue } from '../../server/engine/catalogue.ts';
 import { NotFoundError, VersionConflictError } from '../../server/engine/errors.ts';
 import { storeProcessVersions } from '../../server/store/process-versions.ts';
 import { shippedCatalogue } from '../support/catalogue.ts';
+import { copyConfigurationInto, editFile } from '../support/configuration.ts';
 import { notifiableIncident } from '../support/incidents.ts';
 import { inProcess, type InProcess } from '../support/in-process.ts';
 
@@ -126,14 +127,8 @@ describe('following the calendar in force', () => {
   let before: InProcess;
   let root: string;
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'calendar-'));
-    const project = join(import.meta.dirname, '..', '..');
-    cpSync(join(project, 'workflows'), join(root, 'workflows'), { recursive: true });
-    cpSync(join(project, 'forms'), join(root, 'forms'), { recursive: true });
-    const file = join(root, 'workflows', 'calendars', 'england-and-wales.yaml');
-    const shipped = readFileSync(file, 'utf8');
-    expect(shipped).toContain(HOLIDAY);
-    writeFileSync(file, shipped.replace(HOLIDAY, ''));
+    root = copyConfigurationInto(mkdtempSync(join(tmpdir(), 'calendar-')));
+    editFile(join(root, 'workflows', 'calendars', 'england-and-wales.yaml'), (shipped) => shipped.replace(HOLIDAY, ''));
     const loaded = loadCatalogue(root);
     if (!loaded.ok) throw new Error('the copy does not load');
     before = await inProcess('2022-09-09T09:00Z', loaded.catalogue);
