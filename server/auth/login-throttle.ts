@@ -37,7 +37,10 @@ export interface ThrottleClock {
 
 export const systemThrottleClock: ThrottleClock = {
   now: () => Date.now(),
-  sleepUntil: (atMs) => new Promise((wake) => setTimeout(wake, Math.max(0, atMs - Date.now()))),
+  // A timer may fire a millisecond before Date.now() reaches its end (they keep different clocks), so it is set again until it has.
+  sleepUntil: async (atMs) => {
+    while (Date.now() < atMs) await new Promise((wake) => setTimeout(wake, atMs - Date.now()));
+  },
 };
 
 /** How long failures are remembered: from the first of a key's failures until this much later. */

@@ -247,6 +247,29 @@ test('at the very end of the window the address is at full speed again', async (
   await attempt.settle('right');
 });
 
+test('once expired failures are pruned from the database, a throttle that still remembers them lets the next attempt in', async () => {
+  const t = throttle();
+  for (const name of ['a', 'b', 'c']) await wrong(t, '10.0.0.10', name);
+  clock.advance(WINDOW);
+  // The address's count and each of the three usernames'.
+  expect(await failures.prune(clock.now())).toBe(4);
+  const attempt = admitted(await t.admit('10.0.0.10', 'a'));
+  expect(attempt.slowedBy).toBeUndefined();
+  await attempt.settle('right');
+});
+
+test("failures counted by another server in a new window slow this server's next attempt, even while one of its own attempts from the old window is still being checked", async () => {
+  const t = throttle();
+  const held = admitted(await t.admit('10.0.0.11', 'held'));
+  for (const name of ['a', 'b']) await wrong(t, '10.0.0.11', name);
+  clock.advance(WINDOW);
+  await recordedElsewhere('10.0.0.11', 'elsewhere', 3);
+  const attempt = await waitsExactly(t.admit('10.0.0.11', 'c'), 1_000);
+  expect(attempt.slowedBy).toBe('address');
+  await attempt.settle('right');
+  await held.settle('right');
+});
+
 test('two servers on one database count the same failures: three on one slow the next attempt on the other', async () => {
   const one = throttle();
   const other = throttle();
